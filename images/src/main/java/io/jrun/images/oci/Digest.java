@@ -1,0 +1,69 @@
+package io.jrun.images.oci;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A content digest as the OCI image spec defines it: {@code algorithm:hex}. Only sha256 and
+ * sha512 are accepted, and the hex part must have the algorithm's exact length, so a digest
+ * can be used safely as a file name in the store.
+ */
+public record Digest(String algorithm, String hex) {
+
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+
+    public Digest {
+        int expected = switch (algorithm) {
+            case "sha256" -> 64;
+            case "sha512" -> 128;
+            default -> throw new IllegalArgumentException(
+                    "unsupported digest algorithm '" + algorithm + "': jrun accepts sha256 and sha512");
+        };
+        if (hex.length() != expected || !HEX.matcher(hex).matches()) {
+            throw new IllegalArgumentException("invalid " + algorithm + " digest '" + hex
+                    + "': expected " + expected + " lowercase hex characters");
+        }
+    }
+
+    /** Parses {@code sha256:<64 hex>}; throws IllegalArgumentException with a clear message. */
+    public static Digest parse(String text) {
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("invalid digest '" + text + "': expected ALGORITHM:HEX, e.g. sha256:…");
+        }
+        return new Digest(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    public static Digest sha256(byte[] content) {
+        return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(content)));
+    }
+
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /** A fresh MessageDigest for this digest's algorithm. */
+    public MessageDigest newMessageDigest() {
+        try {
+            return MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no " + algorithm, e);
+        }
+    }
+
+    /** The first 12 hex characters, as docker shows image IDs. */
+    public String shortHex() {
+        return hex.substring(0, 12);
+    }
+
+    @Override
+    public String toString() {
+        return algorithm + ":" + hex;
+    }
+}

@@ -1,0 +1,2 @@
+/** The jrun command line: a thin picocli layer over the engines. */
+package io.jrun.cli;
