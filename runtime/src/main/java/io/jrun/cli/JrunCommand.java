@@ -1,0 +1,35 @@
+package io.jrun.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.nio.file.Path;
+
+/** {@code jrun}: the root command and its global options. */
+@Command(name = "jrun",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "A daemonless container runtime: fetch OCI and Docker images into a local store.",
+        subcommands = {FetchCommand.class, ImageCommand.class},
+        exitCodeOnExecutionException = ExitCodes.JRUN_ERROR,
+        exitCodeOnInvalidInput = ExitCodes.JRUN_ERROR)
+public final class JrunCommand implements Runnable {
+
+    @Option(names = "--dir", scope = ScopeType.INHERITED, paramLabel = "DIR",
+            description = "State directory: image store and pods (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${env:JRUN_DIR:-/var/lib/jrun}")
+    Path dir;
+
+    @Option(names = "--debug", scope = ScopeType.INHERITED,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

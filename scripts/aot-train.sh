@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# aot-train.sh JAR AOTFILE: makes the JDK 25 AOT cache for JAR by a training run of the
+# commands users run most (fetch, image list/inspect/rm/gc), in a throw-away state dir.
+# The cache is only valid for this JAR at this path with this JDK, so install.sh trains again.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/find-jdk.sh"
+jrun_find_jdk
+jar=$(readlink -f "${1:?usage: aot-train.sh JAR AOTFILE}"); aot=${2:?usage: aot-train.sh JAR AOTFILE}
+if [ "$(jrun_java_feature "$JRUN_JAVA_HOME")" -lt 25 ]; then
+  echo "aot-train: JDK $(jrun_java_feature "$JRUN_JAVA_HOME") has no one-step AOT cache (needs 25): skipping" >&2
+  exit 0
+fi
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+"$here/make-tiny-layout.sh" "$work/layout"
+rm -f "$aot"
+# One JVM runs every command (io.jrun.cli.Training), so one cache covers all of them.
+"$JRUN_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData \
+  -XX:AOTCacheOutput="$aot" -Xlog:aot=error -Xlog:cds=error \
+  -cp "$jar" io.jrun.cli.Training "$work/state" "oci:$work/layout:latest" > "$work/train.log" 2>&1 \
+  || { cat "$work/train.log" >&2; echo "aot-train: the training run failed" >&2; exit 1; }
+echo "AOT cache: $aot ($(du -h "$aot" | cut -f1))"
