@@ -91,7 +91,8 @@ public final class LayerUnpacker {
 
         UnpackStats run(TarArchiveInputStream in) throws IOException {
             TarArchiveEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
+            String previous = null;
+            while ((entry = nextEntry(in, previous)) != null) {
                 if (entry.isGlobalPaxHeader()) {
                     continue;
                 }
@@ -99,14 +100,35 @@ public final class LayerUnpacker {
                 String name = entry.getName();
                 try {
                     apply(entry, name, in);
-                } catch (ErrnoException e) {
-                    throw new IOException("layer entry '" + UnsafeLayerException.printable(name) + "': " + e.getMessage(), e);
+                } catch (UnsafeLayerException e) {
+                    throw e;
+                } catch (IOException e) {
+                    String prefix = "layer entry '" + UnsafeLayerException.printable(name) + "': ";
+                    if (e.getMessage() != null && e.getMessage().startsWith(prefix)) {
+                        throw e;
+                    }
+                    // system call failures, and a tar that ends or breaks inside this entry's data
+                    throw new IOException(prefix + (e instanceof ErrnoException ? "" : "broken tar: ")
+                            + e.getMessage(), e);
                 } finally {
                     closeRetired();
                 }
+                previous = name;
             }
             applyDirectoryTimes();
             return new UnpackStats(entries, regularFileBytes);
+        }
+
+        /** The next entry; a corrupt header becomes one line saying where the tar broke. */
+        private static TarArchiveEntry nextEntry(TarArchiveInputStream in, String previous) throws IOException {
+            try {
+                return in.getNextEntry();
+            } catch (UnsafeLayerException e) {
+                throw e;
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException("layer tar is corrupt " + (previous == null ? "at its start"
+                        : "after entry '" + UnsafeLayerException.printable(previous) + "'") + ": " + e.getMessage(), e);
+            }
         }
 
         private void apply(TarArchiveEntry entry, String name, InputStream in) throws IOException {

@@ -219,6 +219,24 @@ class LayerUnpackerTest {
         assertThat(Files.readString(root.resolve("f"))).isEqualTo("content");
     }
 
+    @Test
+    void aTruncatedOrCorruptTarFailsInOneLineNamingWhere() throws Exception {
+        byte[] tar = new TarBuilder().file("first", "1").file("big", "x".repeat(5000)).build();
+        byte[] truncated = java.util.Arrays.copyOf(tar, 512 * 4 + 1000);
+        assertThatThrownBy(() -> unpack(truncated))
+                .hasMessageMatching("layer (entry 'big': broken tar|tar is corrupt after entry 'first'): .*[Tt]runcated.*")
+                .hasMessageNotContaining("\n");
+        byte[] corrupt = tar.clone();
+        int header = 0;
+        while (!(corrupt[header] == 'b' && corrupt[header + 1] == 'i' && corrupt[header + 2] == 'g' && corrupt[header + 3] == 0)) {
+            header += 512; // find the ustar header of "big"
+        }
+        java.util.Arrays.fill(corrupt, header + 100, header + 148, (byte) 'Z'); // its mode, ids, size, mtime, checksum
+        assertThatThrownBy(() -> new LayerUnpacker().unpack(new ByteArrayInputStream(corrupt), Files.createDirectory(base.resolve("root2"))))
+                .hasMessageStartingWith("layer tar is corrupt after entry 'first': ")
+                .hasMessageNotContaining("\n");
+    }
+
     static Stream<Arguments> hostileLayers() {
         String escapeName = "jrun-escape-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         return Stream.of(
