@@ -265,6 +265,9 @@ class LayerUnpackerTest {
                         Map.of("SCHILY.xattr.trusted.overlay.redirect", "/etc"))),
                 hostile("origin", "reserved for overlayfs", s -> new TarBuilder().file("origin", "", 0644, 0, 0,
                         Map.of("SCHILY.xattr.user.overlay.origin", "x"))),
+                hostile(".wh..wh..opq/", "is a directory", s -> new TarBuilder().dir(".wh..wh..opq", 0755, 0, 0)),
+                hostile("x".repeat(120) + "\\0y", "contains a NUL byte", s -> new TarBuilder()
+                        .file("x".repeat(120) + "\0y", "")),
                 hostile("loop/x", "symlink loop", s -> new TarBuilder()
                         .symlink("loop", "loop").file("loop/x", "")),
                 hostile("magic/x", "leads outside the layer root", s -> new TarBuilder()
