@@ -29,7 +29,8 @@ public final class FileSyscalls {
 
     /**
      * openat2(2): like openat, with {@code resolve} (RESOLVE_*) restricting how the path may
-     * be walked. Kernel 5.6 or later.
+     * be walked. {@code mode} must be 0 unless flags has O_CREAT (EINVAL otherwise). Kernel 5.6
+     * or later.
      */
     public static Fd openat2(int dirFd, String path, int flags, int mode, long resolve) throws ErrnoException {
         Syscall.Scratch s = Syscall.scratch();

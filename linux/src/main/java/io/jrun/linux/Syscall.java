@@ -22,7 +22,11 @@ final class Syscall {
 
     static final SyscallNumbers NR = SyscallNumbers.forThisMachine();
 
-    /** Linked on first use only: loading io.jrun.linux classes costs nothing at start-up. */
+    /**
+     * Linked on first use only: loading io.jrun.linux classes costs nothing at start-up.
+     * Restricted FFM methods: the launcher and the tests pass --enable-native-access.
+     */
+    @SuppressWarnings("restricted")
     private static final class Handle {
         static final MethodHandle SYSCALL;
         static final VarHandle ERRNO;
