@@ -154,6 +154,8 @@ netns = "none"
 cgroup_manager = "cgroupfs"
 events_logger = "none"
 tmp_dir = "$d/podman/tmp"
+# file locks under tmp_dir: the default shm lock would leave /dev/shm/libpod_lock on the host
+lock_type = "file"
 EOF
   cat > "$d/podman-nocg" <<EOF
 #!/bin/sh

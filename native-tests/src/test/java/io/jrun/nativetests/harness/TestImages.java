@@ -21,6 +21,7 @@ public final class TestImages {
     public static final Set<String> NAMES = Set.of("busybox", "busybox-docker", "busybox-multi", "busybox-multi-docker");
 
     private static Path built;
+    private static AssertionError failure;   // a failed build is not retried by every test of the JVM
 
     private TestImages() {
     }
@@ -35,8 +36,16 @@ public final class TestImages {
 
     /** The directory holding all test images, built on first use. */
     public static synchronized Path root() {
+        if (failure != null) {
+            throw new AssertionError("the test images could not be built (see the first failure): " + failure.getMessage());
+        }
         if (built == null) {
-            built = build();
+            try {
+                built = build();
+            } catch (AssertionError | RuntimeException e) {
+                failure = e instanceof AssertionError a ? a : new AssertionError(e.getMessage(), e);
+                throw e;
+            }
         }
         return built;
     }
