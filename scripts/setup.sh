@@ -20,7 +20,7 @@ declare -A probe=(
   [maven]=mvn [docker-registry]=docker-registry [skopeo]=skopeo [buildah]=buildah [jq]=jq
   [apache2-utils]=htpasswd [busybox-static]=/bin/busybox [zstd]=zstd [openssl]=openssl
   [curl]=curl [tmux]=tmux [hyperfine]=hyperfine [podman]=podman [mmdebstrap]=mmdebstrap
-  [crun]=crun [uidmap]=newuidmap [fuse-overlayfs]=fuse-overlayfs [gzip]=gzip [tar]=tar
+  [crun]=crun [uidmap]=newuidmap [fuse-overlayfs]=fuse-overlayfs [gzip]=gzip [tar]=tar [attr]=setfattr
 )
 missing=()
 for pkg in "${!probe[@]}"; do

@@ -51,7 +51,7 @@ if [ "${1:-}" = __debian-layout ]; then
   m=$(buildah mount bench-debian)
   tar -C "$m" --numeric-owner --xattrs --xattrs-include='*' --exclude='./dev/*' -xpf "$work/rootfs.tar"
   buildah umount bench-debian >/dev/null
-  buildah config --os linux --arch amd64 --cmd '["/bin/bash"]' --label io.buildah.version- \
+  buildah config --os linux --arch amd64 --cmd '["/bin/bash"]' \
     --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     --created-by "jrun bench: mmdebstrap --variant=minbase bookworm" bench-debian
   buildah commit --quiet --timestamp "$SOURCE_DATE_EPOCH" --format oci bench-debian bench/debian:bookworm >/dev/null
