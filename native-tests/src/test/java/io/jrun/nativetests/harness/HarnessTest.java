@@ -348,6 +348,26 @@ class HarnessTest {
     }
 
     @Test
+    void faultProxyPassesTheBearerChallengeThrough() throws Exception {
+        try (RegistryServer registry = RegistryServer.tokenAuth(work, "bob", "t0ken-pass"); FaultProxy proxy = FaultProxy.start(registry)) {
+            registry.push(TestImages.layout("busybox"), "latest", "test/busybox:latest");
+            URI manifest = URI.create("http://" + proxy.address() + "/v2/test/busybox/manifests/latest");
+            HttpResponse<Void> challenge = HTTP.send(HttpRequest.newBuilder(manifest).header("Accept", ACCEPT_ALL).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(challenge.statusCode()).isEqualTo(401);
+            assertThat(challenge.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer realm=\"" + registry.tokenServer().realm());
+            String tokenUrl = registry.tokenServer().realm() + "?service=" + TokenServer.SERVICE + "&scope=repository:test/busybox:pull";
+            String token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(tokenUrl)).header("Authorization", "Basic "
+                    + java.util.Base64.getEncoder().encodeToString("bob:t0ken-pass".getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("token").asText();
+            HttpResponse<byte[]> ok = HTTP.send(HttpRequest.newBuilder(manifest).header("Accept", ACCEPT_ALL)
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(Digest.sha256(ok.body()).toString()).isEqualTo(tagDigest(TestImages.layout("busybox"), "latest"));
+        }
+    }
+
+    @Test
     void skopeoPushesThroughTheProxy() throws IOException {
         try (RegistryServer registry = RegistryServer.plain(work); FaultProxy proxy = FaultProxy.start(registry)) {
             Tools.check(List.of("skopeo", "copy", "--quiet", "--all", "--preserve-digests", "--policy", registry.policy().toString(),
