@@ -15,23 +15,16 @@ die() { echo "setup.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (apt-get and the native tests need it)"
 command -v apt-get >/dev/null || die "apt-get not found: jrun's setup supports Debian 12 only"
 
-# package -> a command or file that proves it is installed
-declare -A probe=(
-  [maven]=mvn [docker-registry]=docker-registry [skopeo]=skopeo [buildah]=buildah [jq]=jq
-  [apache2-utils]=htpasswd [busybox-static]=/bin/busybox [zstd]=zstd [openssl]=openssl
-  [curl]=curl [tmux]=tmux [hyperfine]=hyperfine [podman]=podman [mmdebstrap]=mmdebstrap
-  [crun]=crun [uidmap]=newuidmap [fuse-overlayfs]=fuse-overlayfs [gzip]=gzip [tar]=tar [attr]=setfattr
-)
+# Asked from dpkg, not from the PATH: e.g. Debian's dynamic `busybox` also installs /bin/busybox, but
+# the test images need the static one from busybox-static.
+packages=(maven docker-registry skopeo buildah podman crun uidmap fuse-overlayfs jq apache2-utils
+  busybox-static zstd gzip tar attr openssl curl tmux hyperfine mmdebstrap)
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | awk '$NF=="installed"{print $1}' || true)
 missing=()
-for pkg in "${!probe[@]}"; do
-  p=${probe[$pkg]}
-  if [[ $p == /* ]]; then [ -e "$p" ] && continue; else command -v "$p" >/dev/null && continue; fi
-  # the probe may be absent although the package is installed (e.g. a removed file): ask dpkg too
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' && [[ $p != /* ]] && continue
-  missing+=("$pkg")
+for pkg in "${packages[@]}"; do
+  grep -qx -- "$pkg" <<<"$installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  IFS=$'\n' missing=($(sort <<<"${missing[*]}")); unset IFS
   echo "setup.sh: installing ${missing[*]}"
   apt-get update -qq || die "apt-get update failed: check /etc/apt/sources.list*"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \

@@ -68,7 +68,8 @@ die() { echo "build-test-images.sh: $*" >&2; exit 1; }
 for c in buildah skopeo jq zstd tar gzip setfattr dpkg-deb unshare findmnt; do
   command -v "$c" >/dev/null || die "missing $c: run scripts/setup.sh"
 done
-[ -x /bin/busybox ] || die "missing /bin/busybox: run scripts/setup.sh (busybox-static)"
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q ' installed$' && [ -x /bin/busybox ] \
+  || die "missing busybox-static (the images need its static /bin/busybox): run scripts/setup.sh"
 
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 repo=$(cd "$here/../.." && pwd)
