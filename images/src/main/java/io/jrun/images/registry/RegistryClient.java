@@ -1,0 +1,94 @@
+package io.jrun.images.registry;
+
+import io.jrun.images.oci.Descriptor;
+import io.jrun.images.reference.ImageReference;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client of the OCI distribution API (pull side), in the jib-core manner: a small facade over
+ * one class per protocol step ({@link RegistryEndpoint}, {@link AuthChallenge},
+ * {@link TokenExchange}, {@link ManifestPull}, {@link BlobPull}, {@link RetryPolicy}).
+ *
+ * <p>HTTPS by default; plain HTTP only for {@link RegistryOptions#insecureRegistries()} (loopback
+ * is not trusted implicitly, see {@link RegistryEndpoint}). Requests start anonymous and answer
+ * Bearer or Basic challenges with credentials from {@link CredentialLookup}; tokens are cached
+ * for the client's life. Redirects are followed by hand, dropping the Authorization header
+ * across hosts. Transient failures are retried with backoff.
+ *
+ * <p>Thread-safe: one HttpClient (HTTP/1.1, 10 s connect timeout) serves all threads, and
+ * {@link #openBlob} may be called from several threads at once.
+ */
+public final class RegistryClient implements AutoCloseable {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final RegistryOptions options;
+    private final ExecutorService executor;
+    private final HttpClient http;
+    private final RegistryRequest request;
+
+    public RegistryClient(RegistryOptions options) {
+        this(options, RetryPolicy.DEFAULT, d -> Thread.sleep(d));
+    }
+
+    RegistryClient(RegistryOptions options, RetryPolicy retry, Transport.Sleeper sleeper) {
+        this.options = options;
+        // daemon threads: an embedding program must not be kept alive by a forgotten client
+        this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("jrun-registry-", 0).factory());
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+        Transport transport = new Transport(http, retry, sleeper);
+        this.request = new RegistryRequest(transport, new Authenticator(transport, new CredentialLookup(options)));
+    }
+
+    /**
+     * Fetches the manifest or index {@code reference} (a tag or a digest string) of
+     * {@code ref}'s repository, verified against the digest when one is asked for.
+     */
+    public ManifestResponse getManifest(ImageReference ref, String reference) throws IOException {
+        return ManifestPull.pull(request, RegistryEndpoint.of(ref, options), ref, reference);
+    }
+
+    /** Fetches a small blob (a config) into memory, verified against {@code d}'s size and digest. */
+    public byte[] getBlob(ImageReference ref, Descriptor d) throws IOException {
+        return BlobPull.read(request, RegistryEndpoint.of(ref, options), ref, d);
+    }
+
+    /**
+     * Opens a blob as a stream of its raw (still compressed) bytes. The stream resumes broken
+     * downloads with Range requests and verifies size and digest before returning EOF; a
+     * mismatch throws {@link io.jrun.images.oci.ContentMismatchException}. Close it when done.
+     */
+    public InputStream openBlob(ImageReference ref, Descriptor d) throws IOException {
+        return BlobPull.open(request, RegistryEndpoint.of(ref, options), ref, d);
+    }
+
+    @Override
+    public void close() {
+        http.shutdown();
+        try {
+            if (!http.awaitTermination(Duration.ofSeconds(2))) {
+                http.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            http.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

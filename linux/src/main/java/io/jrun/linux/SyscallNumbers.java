@@ -1,0 +1,39 @@
+package io.jrun.linux;
+
+/**
+ * System call numbers for the architectures jrun runs on. x86_64 has its own historic table;
+ * aarch64 uses the kernel's generic table (asm-generic/unistd.h), which lacks the old
+ * non-{@code at} calls, which is why every path call here is an {@code *at} call.
+ */
+record SyscallNumbers(
+        long read, long write, long close, long ioctl, long getuid, long fsync, long syncfs,
+        long openat, long openat2, long mkdirat, long mknodat, long fchownat, long fchown,
+        long fchmod, long fchmodat, long unlinkat, long renameat2, long linkat, long symlinkat,
+        long readlinkat, long utimensat, long setxattr, long lsetxattr, long fsetxattr,
+        long getxattr, long lgetxattr, long fgetxattr, long statx, long getdents64) {
+
+    static final SyscallNumbers X86_64 = new SyscallNumbers(
+            0, 1, 3, 16, 102, 74, 306,
+            257, 437, 258, 259, 260, 93,
+            91, 268, 263, 316, 265, 266,
+            267, 280, 188, 189, 190,
+            191, 192, 193, 332, 217);
+
+    static final SyscallNumbers AARCH64 = new SyscallNumbers(
+            63, 64, 57, 29, 174, 82, 267,
+            56, 437, 34, 33, 54, 55,
+            52, 53, 35, 276, 37, 36,
+            78, 88, 5, 6, 7,
+            8, 9, 10, 291, 61);
+
+    /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
+    static SyscallNumbers forThisMachine() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> X86_64;
+            case "aarch64", "arm64" -> AARCH64;
+            default -> throw new UnsupportedOperationException(
+                    "unsupported CPU architecture '" + arch + "': jrun runs on x86_64 and aarch64");
+        };
+    }
+}
