@@ -26,3 +26,8 @@ jrun_find_jdk() {
   echo "jrun: no JDK >= 22 found (checked \$JAVA_HOME and /usr/lib/jvm/*): install one, e.g. a JDK 25, or set JAVA_HOME to it" >&2
   return 1
 }
+
+# The JVM flags jrun runs with. The AOT cache is trained with the same ones (a cache made
+# under other heap settings loses its archived heap), so both read them from here.
+# Small heap and the serial collector: jrun is a short-lived CLI and a supervisor, not a server.
+JRUN_JVM_OPTS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData)

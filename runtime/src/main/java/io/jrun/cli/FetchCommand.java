@@ -6,6 +6,7 @@ import io.jrun.images.fetch.FetchListener;
 import io.jrun.images.oci.Platform;
 import io.jrun.images.registry.Credentials;
 import io.jrun.images.registry.RegistryOptions;
+import io.jrun.images.source.ImageLocation;
 import io.jrun.images.store.ImageRecord;
 import io.jrun.images.store.ImageUsage;
 import io.jrun.linux.Terminals;
@@ -54,6 +55,7 @@ final class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ImageLocation.parse(image); // bad input fails here, before the store is created
         Platform wanted;
         try {
             wanted = platform == null ? Platform.host() : Platform.parse(platform);

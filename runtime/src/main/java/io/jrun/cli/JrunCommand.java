@@ -16,12 +16,12 @@ import java.nio.file.Path;
         exitCodeOnInvalidInput = ExitCodes.JRUN_ERROR)
 public final class JrunCommand implements Runnable {
 
-    @Option(names = "--dir", scope = ScopeType.INHERITED, paramLabel = "DIR",
+    @Option(names = "--dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "State directory: image store and pods (default: ${DEFAULT-VALUE}).",
             defaultValue = "${env:JRUN_DIR:-/var/lib/jrun}")
     Path dir;
 
-    @Option(names = "--debug", scope = ScopeType.INHERITED,
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Print stack traces of errors.")
     boolean debug;
 

@@ -190,11 +190,7 @@ public final class ImageFetcher {
                  ProgressInputStream compressed = new ProgressInputStream(raw, blob, listener, cancelled);
                  InputStream tar = Compression.forMediaType(blob.mediaType()).decompress(compressed);
                  DigestingInputStream diff = new DigestingInputStream(tar, diffId.algorithm())) {
-                try {
-                    stats = new LayerUnpacker().unpack(diff, rootfs);
-                } catch (IOException e) {
-                    throw layerError(blob, e);
-                }
+                stats = new LayerUnpacker().unpack(diff, rootfs);
                 diff.drain();
                 diff.verify(diffId, -1, "layer " + blob.digest() + " uncompressed");
                 compressed.drain();
@@ -208,13 +204,6 @@ public final class ImageFetcher {
             listener.layerDone(blob, false);
             return record;
         }
-    }
-
-    private static IOException layerError(Descriptor blob, IOException e) {
-        if (e instanceof io.jrun.images.layer.UnsafeLayerException) {
-            return new io.jrun.images.layer.UnsafeLayerException("layer " + blob.digest().shortHex() + ": " + e.getMessage());
-        }
-        return e;
     }
 
     private static IOException asIOException(Throwable t) {

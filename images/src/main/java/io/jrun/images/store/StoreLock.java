@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * of one JVM coordinate through an in-process lock, and the file lock is taken by the first
  * reader and dropped by the last one.
  */
-final class StoreLock {
+public final class StoreLock {
     private final Path file;
     private final ReentrantReadWriteLock local = new ReentrantReadWriteLock();
     private final Object fileLockGuard = new Object();
@@ -88,7 +88,7 @@ final class StoreLock {
     }
 
     /** A held lock; closing releases it. */
-    interface Held extends AutoCloseable {
+    public interface Held extends AutoCloseable {
         @Override
         void close() throws IOException;
     }
