@@ -267,7 +267,7 @@ class LayerUnpackerTest {
         byte[] tar = new TarBuilder().file("first", "1").file("big", "x".repeat(5000)).build();
         byte[] truncated = java.util.Arrays.copyOf(tar, 512 * 4 + 1000);
         assertThatThrownBy(() -> unpack(truncated))
-                .hasMessageMatching("layer (entry 'big': broken tar|tar is corrupt after entry 'first'): .*[Tt]runcated.*")
+                .hasMessageMatching("layer (entry 'big': cannot read its content|tar is corrupt after entry 'first'): .*[Tt]runcated.*")
                 .hasMessageNotContaining("\n");
         byte[] corrupt = tar.clone();
         int header = 0;
