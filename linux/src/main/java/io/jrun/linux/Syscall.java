@@ -44,6 +44,10 @@ final class Syscall {
             MemoryLayout state = Linker.Option.captureStateLayout();
             ERRNO = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
             CAPTURE_SIZE = state.byteSize();
+            if (CAPTURE_SIZE > Scratch.STRUCT) {
+                throw new AssertionError("the captured call state (" + CAPTURE_SIZE
+                        + " bytes) overlaps the scratch struct area");
+            }
         }
     }
 

@@ -107,8 +107,8 @@ public final class LayerUnpacker {
                     if (e.getMessage() != null && e.getMessage().startsWith(prefix)) {
                         throw e;
                     }
-                    // system call failures, and a tar that ends or breaks inside this entry's data
-                    throw new IOException(prefix + (e instanceof ErrnoException ? "" : "broken tar: ")
+                    // system call failures, and a tar (or its compression) that ends or breaks in this entry
+                    throw new IOException(prefix + (e instanceof ErrnoException ? "" : "cannot read its content: ")
                             + e.getMessage(), e);
                 } finally {
                     closeRetired();

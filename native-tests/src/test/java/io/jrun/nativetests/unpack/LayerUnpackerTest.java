@@ -203,6 +203,49 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void fileCapabilitiesSurviveTheChown() throws Exception {
+        // vfs_cap_data v2 for cap_net_raw+ep, as Go's archive/tar writes it: raw bytes, NULs included.
+        byte[] caps = {1, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        String value = new String(caps, StandardCharsets.ISO_8859_1);
+        byte[] tar = new TarBuilder()
+                .file("bin/ping", "elf", 0755, 0, 0, Map.of("SCHILY.xattr.security.capability", value))
+                .build();
+        unpack(tar);
+        assertThat(FileSyscalls.lgetxattr(root.resolve("bin/ping").toString(), "security.capability")).isEqualTo(caps);
+    }
+
+    @Test
+    void aBinaryXattrValueCommonsCompressCannotKeepIsRefusedNotCorrupted() throws Exception {
+        byte[] tar = new TarBuilder()
+                .file("bin/tool", "elf", 0755, 0, 0, Map.of("SCHILY.xattr.user.binary", "\u00ff"))
+                .build();
+        // what a Go-built layer holds: the raw byte 0xff, not its UTF-8 encoding
+        int at = indexOf(tar, new byte[] {(byte) 0xc3, (byte) 0xbf});
+        byte[] raw = new byte[tar.length];
+        System.arraycopy(tar, 0, raw, 0, at);
+        raw[at] = (byte) 0xff;
+        raw[at + 1] = '\n'; // keep the record length: the value is now 0xff followed by a newline
+        System.arraycopy(tar, at + 2, raw, at + 2, tar.length - at - 2);
+        assertThatThrownBy(() -> unpack(raw))
+                .isInstanceOf(UnsafeLayerException.class)
+                .hasMessage("layer entry 'bin/tool': xattr 'user.binary' has a binary value in a SCHILY record,"
+                        + " which jrun cannot read losslessly");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void readsToTheEndOfArchiveAndLeavesTheStreamOpen() throws Exception {
         byte[] tar = new TarBuilder().file("f", "content").build();
         boolean[] closed = {false};
@@ -224,7 +267,7 @@ class LayerUnpackerTest {
         byte[] tar = new TarBuilder().file("first", "1").file("big", "x".repeat(5000)).build();
         byte[] truncated = java.util.Arrays.copyOf(tar, 512 * 4 + 1000);
         assertThatThrownBy(() -> unpack(truncated))
-                .hasMessageMatching("layer (entry 'big': broken tar|tar is corrupt after entry 'first'): .*[Tt]runcated.*")
+                .hasMessageMatching("layer (entry 'big': cannot read its content|tar is corrupt after entry 'first'): .*[Tt]runcated.*")
                 .hasMessageNotContaining("\n");
         byte[] corrupt = tar.clone();
         int header = 0;
