@@ -15,19 +15,26 @@ jrun_find_jdk() {
   local candidate v best="" best_v=0
   if [ -n "${JAVA_HOME:-}" ]; then
     v=$(jrun_java_feature "$JAVA_HOME") || v=0
-    if [ "${v:-0}" -ge 22 ]; then JRUN_JAVA_HOME=$JAVA_HOME; return 0; fi
+    if [ "${v:-0}" -ge 22 ]; then JRUN_JAVA_HOME=$JAVA_HOME; jrun_set_jvm_opts; return 0; fi
   fi
   for candidate in /usr/lib/jvm/*; do
     [ -L "$candidate" ] && continue
     v=$(jrun_java_feature "$candidate") || continue
     if [ "${v:-0}" -ge 22 ] && [ "$v" -gt "$best_v" ]; then best=$candidate; best_v=$v; fi
   done
-  if [ -n "$best" ]; then JRUN_JAVA_HOME=$best; return 0; fi
+  if [ -n "$best" ]; then JRUN_JAVA_HOME=$best; jrun_set_jvm_opts; return 0; fi
   echo "jrun: no JDK >= 22 found (checked \$JAVA_HOME and /usr/lib/jvm/*): install one, e.g. a JDK 25, or set JAVA_HOME to it" >&2
   return 1
 }
 
-# The JVM flags jrun runs with. The AOT cache is trained with the same ones (a cache made
-# under other heap settings loses its archived heap), so both read them from here.
+# The JVM flags jrun runs with, in JRUN_JVM_OPTS (set by jrun_find_jdk). The AOT cache is
+# trained with the same ones (a cache made under other heap settings loses its archived heap).
 # Small heap and the serial collector: jrun is a short-lived CLI and a supervisor, not a server.
-JRUN_JVM_OPTS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData)
+jrun_set_jvm_opts() {
+  JRUN_JVM_OPTS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData)
+  # aircompressor's pure-Java zstd reads memory through sun.misc.Unsafe, which JDK 24+ warns
+  # about on stderr at first use; the flag that allows it quietly exists from JDK 23 on.
+  if [ "$(jrun_java_feature "$JRUN_JAVA_HOME")" -ge 23 ]; then
+    JRUN_JVM_OPTS+=(--sun-misc-unsafe-memory-access=allow)
+  fi
+}

@@ -42,7 +42,7 @@ public record JrunCli(Path stateDir, Map<String, String> env) {
         }
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-Xmx256m", "-jar", JAR.toString(), "--dir", stateDir.toString()));
+                "-XX:+UseSerialGC", "-Xmx256m", "--sun-misc-unsafe-memory-access=allow", "-jar", JAR.toString(), "--dir", stateDir.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
