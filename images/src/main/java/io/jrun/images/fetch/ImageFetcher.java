@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fetches one image from a source into the store: resolves the manifest (choosing the
@@ -130,6 +131,8 @@ public final class ImageFetcher {
             unique.putIfAbsent(diffIds.get(i), layers.get(i));
         }
         AtomicBoolean cancelled = new AtomicBoolean();
+        // The failure that cancelled the others: the followers fail only because of it.
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         int threads = Math.max(1, Math.min(source.maxParallelBlobs(), unique.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "jrun-fetch");
@@ -143,30 +146,27 @@ public final class ImageFetcher {
                     try {
                         return fetchLayer(source, e.getValue(), e.getKey(), area, cancelled);
                     } catch (IOException | RuntimeException failure) {
-                        cancelled.set(true);
+                        if (!cancelled.getAndSet(true)) {
+                            firstFailure.set(failure);
+                        }
                         throw failure;
                     }
                 }));
             }
             long size = 0;
-            IOException first = null;
             for (Future<LayerRecord> result : results) {
                 try {
                     size += result.get().unpackedBytes();
                 } catch (ExecutionException e) {
-                    IOException cause = asIOException(e.getCause());
-                    // Keep the root failure, not a follower cancelled because of it.
-                    if (first == null || first instanceof java.io.InterruptedIOException) {
-                        first = cause;
-                    }
+                    // reported below, once every worker has stopped
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     cancelled.set(true);
                     throw new java.io.InterruptedIOException("fetch interrupted");
                 }
             }
-            if (first != null) {
-                throw first;
+            if (firstFailure.get() != null) {
+                throw asIOException(firstFailure.get());
             }
             return size;
         } finally {

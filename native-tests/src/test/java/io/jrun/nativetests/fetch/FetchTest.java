@@ -113,7 +113,7 @@ class FetchTest {
         // L3 (uncompressed): the opaque directory carries trusted.overlay.opaque=y
         Path l3 = store.layerRootContaining("opt/app/new.txt");
         assertThat(l3.resolve("opt/app/.wh..wh..opq")).doesNotExist();
-        assertThat(Tools.check(List.of("getfattr", "--only-values", "-n", "trusted.overlay.opaque",
+        assertThat(Tools.check(List.of("getfattr", "--absolute-names", "--only-values", "-n", "trusted.overlay.opaque",
                 l3.resolve("opt/app").toString()), 30)).isEqualTo("y");
 
         assertThat(store.layerRootContaining("srv/layer4.txt").resolve("srv/layer4.txt")).hasContent("4");

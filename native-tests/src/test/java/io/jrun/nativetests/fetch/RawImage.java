@@ -47,14 +47,14 @@ final class RawImage {
     }
 
     static void file(TarArchiveOutputStream tar, String name, byte[] content) {
-        TarArchiveEntry e = new TarArchiveEntry(name);
+        TarArchiveEntry e = new TarArchiveEntry(name, true); // keep a leading '/': tests need hostile names
         e.setSize(content.length);
         e.setMode(0644);
         put(tar, e, content);
     }
 
     static void entry(TarArchiveOutputStream tar, String name, byte type, String linkName) {
-        TarArchiveEntry e = new TarArchiveEntry(name, type);
+        TarArchiveEntry e = new TarArchiveEntry(name, type, true);
         if (linkName != null) {
             e.setLinkName(linkName);
         }
