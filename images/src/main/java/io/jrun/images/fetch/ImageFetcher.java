@@ -5,7 +5,6 @@ import io.jrun.images.layer.LayerUnpacker;
 import io.jrun.images.layer.UnpackStats;
 import io.jrun.images.oci.Descriptor;
 import io.jrun.images.oci.Digest;
-import io.jrun.images.oci.DigestingInputStream;
 import io.jrun.images.oci.ImageConfig;
 import io.jrun.images.oci.ImageIndex;
 import io.jrun.images.oci.ImageManifest;
@@ -13,6 +12,7 @@ import io.jrun.images.oci.InvalidContentException;
 import io.jrun.images.oci.MediaTypes;
 import io.jrun.images.oci.OciJson;
 import io.jrun.images.oci.Platform;
+import io.jrun.images.oci.VerifyingInputStream;
 import io.jrun.images.source.ImageSource;
 import io.jrun.images.source.RawManifest;
 import io.jrun.images.store.ImageRecord;
@@ -24,6 +24,7 @@ import io.jrun.linux.FileSystems;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,14 +187,18 @@ public final class ImageFetcher {
             Path unpacked = area.newDirectory(diffId.hex());
             Path rootfs = Files.createDirectory(unpacked.resolve("rootfs"));
             UnpackStats stats;
-            try (InputStream raw = source.openBlob(blob);
-                 ProgressInputStream compressed = new ProgressInputStream(raw, blob, listener, cancelled);
-                 InputStream tar = Compression.forMediaType(blob.mediaType()).decompress(compressed);
-                 DigestingInputStream diff = new DigestingInputStream(tar, diffId.algorithm())) {
-                stats = new LayerUnpacker().unpack(diff, rootfs);
-                diff.drain();
-                diff.verify(diffId, -1, "layer " + blob.digest() + " uncompressed");
-                compressed.drain();
+            // Stage one (its own thread): download, check the compressed digest, decompress,
+            // check the diff ID. Stage two (this thread): parse the tar and create the files.
+            // Every check happens before the stream's end, which the unpacker must reach.
+            InputStream raw = source.openBlob(blob);
+            ProgressInputStream compressed = new ProgressInputStream(raw, blob, listener, cancelled);
+            InputStream tar = new VerifyingInputStream(
+                    Compression.forMediaType(blob.mediaType()).decompress(compressed), diffId, -1,
+                    "layer " + blob.digest().shortHex() + " uncompressed (diff ID)");
+            try (InputStream pipe = new ReadAheadInputStream(new DrainingInputStream(tar, compressed),
+                    "jrun-fetch-" + blob.digest().shortHex())) {
+                stats = new LayerUnpacker().unpack(pipe, rootfs);
+                pipe.transferTo(OutputStream.nullOutputStream()); // the rest, and every check
             }
             // One syncfs per layer instead of an fsync per file: the layer must be on disk
             // before its final name is, or a power cut could leave a complete-looking husk.

@@ -4,6 +4,7 @@ import io.jrun.images.oci.Descriptor;
 import io.jrun.images.oci.Digest;
 import io.jrun.images.oci.DigestingInputStream;
 import io.jrun.images.oci.ImageIndex;
+import io.jrun.images.oci.VerifyingInputStream;
 import io.jrun.images.oci.InvalidContentException;
 import io.jrun.images.oci.MediaTypes;
 import io.jrun.images.oci.OciJson;
@@ -150,7 +151,7 @@ public final class OciLayoutSource implements ImageSource {
 
     @Override
     public InputStream openBlob(Descriptor descriptor) throws IOException {
-        return new VerifiedBlobStream(openRaw(descriptor.digest()), descriptor);
+        return new VerifyingInputStream(openRaw(descriptor.digest()), descriptor);
     }
 
     private InputStream openRaw(Digest digest) throws IOException {
