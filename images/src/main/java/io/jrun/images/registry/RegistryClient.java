@@ -34,16 +34,16 @@ public final class RegistryClient implements AutoCloseable {
     private final RegistryRequest request;
 
     public RegistryClient(RegistryOptions options) {
-        this(options, RetryPolicy.DEFAULT, d -> Thread.sleep(d));
+        this(options, RetryPolicy.DEFAULT, d -> Thread.sleep(d), CONNECT_TIMEOUT);
     }
 
-    RegistryClient(RegistryOptions options, RetryPolicy retry, Transport.Sleeper sleeper) {
+    RegistryClient(RegistryOptions options, RetryPolicy retry, Transport.Sleeper sleeper, Duration connectTimeout) {
         this.options = options;
         // daemon threads: an embedding program must not be kept alive by a forgotten client
         this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("jrun-registry-", 0).factory());
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
+                .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
