@@ -2,15 +2,14 @@ package io.jrun.images.registry;
 
 import io.jrun.images.oci.ContentMismatchException;
 import io.jrun.images.oci.Descriptor;
+import io.jrun.images.oci.DigestingInputStream;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,6 +27,7 @@ import java.util.random.RandomGenerator;
  * belongs to one reader thread; several streams may run in parallel.
  */
 final class BlobStream extends InputStream {
+    // The raw, resuming byte source; open() wraps it in a DigestingInputStream that verifies.
     static final int MAX_RESUMES = 20;
     static final int MAX_RESUMES_WITHOUT_PROGRESS = 5;
 
@@ -41,7 +41,6 @@ final class BlobStream extends InputStream {
     private final String what;
     private final RetryPolicy retry;
     private final Transport.Sleeper sleeper;
-    private final MessageDigest hash;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     private InputStream in;
@@ -49,7 +48,7 @@ final class BlobStream extends InputStream {
     private long positionAtLastResume;
     private int resumes;
     private int resumesWithoutProgress;
-    private boolean verified;
+    private boolean complete;
     private boolean closed;
     private IOException failure;
 
@@ -59,15 +58,75 @@ final class BlobStream extends InputStream {
         this.what = what;
         this.retry = retry;
         this.sleeper = sleeper;
-        this.hash = descriptor.digest().newMessageDigest();
     }
 
-    /** Opens the blob now, so that not-found and auth errors surface before the first read. */
-    static BlobStream open(Opener opener, Descriptor descriptor, String what, RetryPolicy retry, Transport.Sleeper sleeper)
+    /**
+     * Opens the blob now, so that not-found and auth errors surface before the first read, and
+     * returns its verified byte stream.
+     */
+    static InputStream open(Opener opener, Descriptor descriptor, String what, RetryPolicy retry, Transport.Sleeper sleeper)
             throws IOException {
-        BlobStream stream = new BlobStream(opener, descriptor, what, retry, sleeper);
-        stream.connect();
-        return stream;
+        BlobStream raw = new BlobStream(opener, descriptor, what, retry, sleeper);
+        raw.connect();
+        return new Verified(raw, descriptor, what);
+    }
+
+    /**
+     * Hashes and counts what the resuming stream delivers and, instead of the first EOF, checks
+     * size and digest; a mismatch is thrown now and on every later read.
+     */
+    private static final class Verified extends InputStream {
+        private final BlobStream raw;
+        private final DigestingInputStream digesting;
+        private final Descriptor descriptor;
+        private final String what;
+        private boolean verified;
+        private IOException failure;
+
+        Verified(BlobStream raw, Descriptor descriptor, String what) {
+            this.raw = raw;
+            this.digesting = new DigestingInputStream(raw, descriptor.digest().algorithm());
+            this.descriptor = descriptor;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n;
+            do {
+                n = read(one, 0, 1);
+            } while (n == 0);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            if (verified) {
+                return -1;
+            }
+            int n;
+            try {
+                n = digesting.read(buffer, offset, length);
+                if (n < 0) {
+                    digesting.verify(descriptor.digest(), descriptor.size(), what);
+                    verified = true;
+                }
+            } catch (IOException e) {
+                failure = e;
+                raw.close();
+                throw e;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            raw.close();
+        }
     }
 
     @Override
@@ -89,7 +148,7 @@ final class BlobStream extends InputStream {
         if (closed) {
             throw new IOException(what + " " + descriptor.digest() + ": stream closed");
         }
-        if (verified) {
+        if (complete) {
             return -1;
         }
         if (length == 0) {
@@ -116,7 +175,6 @@ final class BlobStream extends InputStream {
                     throw fail(new ContentMismatchException(what + " " + descriptor.digest() + ": expected "
                             + descriptor.size() + " bytes, got more"));
                 }
-                hash.update(buffer, offset, n);
                 return n;
             }
             if (n == 0) {
@@ -126,20 +184,12 @@ final class BlobStream extends InputStream {
                 resume(new EOFException("connection ended after " + position + " of " + descriptor.size() + " bytes"));
                 continue;
             }
-            verify();
+            closeQuietly();
+            complete = true;
             return -1;
         }
     }
 
-    private void verify() throws IOException {
-        closeQuietly();
-        String actual = HexFormat.of().formatHex(hash.digest());
-        if (!actual.equals(descriptor.digest().hex())) {
-            throw fail(new ContentMismatchException(what + " " + descriptor.digest() + ": content has digest "
-                    + descriptor.digest().algorithm() + ":" + actual + " (corrupt or tampered download): retry; if it happens again, the registry's copy is damaged"));
-        }
-        verified = true;
-    }
 
     private void connect() throws IOException {
         HttpResponse<InputStream> response;

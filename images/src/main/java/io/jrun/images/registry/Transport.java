@@ -155,6 +155,9 @@ final class Transport {
     }
 
     private static boolean isTransient(IOException e) {
+        if (find(e, UnknownHostException.class) != null || find(e, UnresolvedAddressException.class) != null) {
+            return false; // a name that does not resolve will not resolve in 200 ms either
+        }
         return !(e instanceof InterruptedIOException) || e instanceof java.net.http.HttpTimeoutException;
     }
 

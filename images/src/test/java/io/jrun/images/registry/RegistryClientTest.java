@@ -142,6 +142,19 @@ class RegistryClientTest {
     }
 
     @Test
+    void manifestCutMidBodyIsFetchedAgain() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        registry.route("/v2/app/manifests/latest", ex -> {
+            if (calls.incrementAndGet() == 1) {
+                cutAfter(ex, MANIFEST, 20);
+            }
+            manifest(ex);
+        });
+        assertThat(client().getManifest(ref("app"), "latest").digest()).isEqualTo(Digest.sha256(MANIFEST));
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
     void missingManifestIsNotFound() {
         registry.route("/v2/app/manifests/nope", ex -> FakeRegistry.respond(ex, 404,
                 "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"));
