@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,12 +44,18 @@ final class BlobStream extends InputStream {
     private final Transport.Sleeper sleeper;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
-    private InputStream in;
+    /** Volatile: the stall watchdog closes it from its own thread. */
+    private volatile InputStream in;
+    private volatile boolean reading;
+    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile boolean stalled;
+    private ScheduledFuture<?> watch;
     private long position;
     private long positionAtLastResume;
     private int resumes;
     private int resumesWithoutProgress;
     private boolean complete;
+    private volatile Duration idle = Duration.ZERO;
     private boolean closed;
     private IOException failure;
 
@@ -64,10 +71,11 @@ final class BlobStream extends InputStream {
      * Opens the blob now, so that not-found and auth errors surface before the first read, and
      * returns its verified byte stream.
      */
-    static InputStream open(Opener opener, Descriptor descriptor, String what, RetryPolicy retry, Transport.Sleeper sleeper)
-            throws IOException {
+    static InputStream open(Opener opener, Descriptor descriptor, String what, RetryPolicy retry, Transport.Sleeper sleeper,
+                            StallGuard guard) throws IOException {
         BlobStream raw = new BlobStream(opener, descriptor, what, retry, sleeper);
         raw.connect();
+        raw.watch = guard.watch(raw::checkStall);
         return new Verified(raw, descriptor, what);
     }
 
@@ -162,7 +170,12 @@ final class BlobStream extends InputStream {
                 }
                 // ask for one byte past the promised size, so overlong content shows up
                 int ask = (int) Math.min(length, descriptor.size() - position + 1);
-                n = in.read(buffer, offset, ask);
+                reading = true;
+                try {
+                    n = in.read(buffer, offset, ask);
+                } finally {
+                    reading = false;
+                }
             } catch (RegistryException | ContentMismatchException | InterruptedIOException e) {
                 throw fail(e);
             } catch (IOException e) {
@@ -171,6 +184,7 @@ final class BlobStream extends InputStream {
             }
             if (n > 0) {
                 position += n;
+                lastProgressNanos = System.nanoTime();
                 if (position > descriptor.size()) {
                     throw fail(new ContentMismatchException(what + " " + descriptor.digest() + ": expected "
                             + descriptor.size() + " bytes, got more"));
@@ -181,11 +195,14 @@ final class BlobStream extends InputStream {
                 continue;
             }
             if (position < descriptor.size()) {
-                resume(new EOFException("connection ended after " + position + " of " + descriptor.size() + " bytes"));
+                resume(new EOFException(stalled
+                        ? "no data for " + (idle.toMillis() >= 1000 ? idle.toSeconds() + " s" : idle.toMillis() + " ms") + " after " + position + " of " + descriptor.size() + " bytes"
+                        : "connection ended after " + position + " of " + descriptor.size() + " bytes"));
                 continue;
             }
             closeQuietly();
             complete = true;
+            stopWatch();
             return -1;
         }
     }
@@ -241,11 +258,13 @@ final class BlobStream extends InputStream {
                         + descriptor.size() + " bytes, registry announces more"));
             }
         }
+        lastProgressNanos = System.nanoTime();
         in = body;
     }
 
     private void resume(IOException cause) throws IOException {
         closeQuietly();
+        stalled = false;
         if (position > positionAtLastResume) {
             resumesWithoutProgress = 0;
         }
@@ -283,6 +302,7 @@ final class BlobStream extends InputStream {
         if (failure == null) {
             failure = e;
         }
+        stopWatch();
         closeQuietly();
         return failure;
     }
@@ -298,9 +318,36 @@ final class BlobStream extends InputStream {
         }
     }
 
+    /**
+     * Called by the {@link StallGuard} from its thread: a body read that has waited longer than
+     * the idle timeout is cut, which makes the reader resume with a Range request. The JDK's
+     * HttpClient has no timeout for body reads, so without this a stalled connection would hang
+     * a pull forever.
+     */
+    void checkStall(Duration idleTimeout) {
+        InputStream current = in;
+        if (reading && current != null && System.nanoTime() - lastProgressNanos > idleTimeout.toNanos()) {
+            stalled = true;
+            idle = idleTimeout;
+            try {
+                current.close(); // wakes the blocked reader with EOF or an IOException
+            } catch (IOException ignored) {
+                // closed anyway
+            }
+        }
+    }
+
+    private void stopWatch() {
+        ScheduledFuture<?> w = watch;
+        if (w != null) {
+            w.cancel(false);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        stopWatch();
         closeQuietly();
     }
 

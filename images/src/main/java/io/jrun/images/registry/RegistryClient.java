@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * is not trusted implicitly, see {@link RegistryEndpoint}). Requests start anonymous and answer
  * Bearer or Basic challenges with credentials from {@link CredentialLookup}; tokens are cached
  * for the client's life. Redirects are followed by hand, dropping the Authorization header
- * across hosts. Transient failures are retried with backoff.
+ * across hosts. Transient failures are retried with backoff; a blob body that stalls for
+ * {@link StallGuard#DEFAULT_IDLE} is cut and resumed.
  *
  * <p>Thread-safe: one HttpClient (HTTP/1.1, 10 s connect timeout) serves all threads, and
  * {@link #openBlob} may be called from several threads at once.
@@ -32,13 +34,19 @@ public final class RegistryClient implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient http;
     private final RegistryRequest request;
+    private final ScheduledExecutorService scheduler;
+    private final StallGuard stallGuard;
 
     public RegistryClient(RegistryOptions options) {
-        this(options, RetryPolicy.DEFAULT, d -> Thread.sleep(d), CONNECT_TIMEOUT);
+        this(options, RetryPolicy.DEFAULT, d -> Thread.sleep(d), CONNECT_TIMEOUT, StallGuard.DEFAULT_IDLE);
     }
 
-    RegistryClient(RegistryOptions options, RetryPolicy retry, Transport.Sleeper sleeper, Duration connectTimeout) {
+    RegistryClient(RegistryOptions options, RetryPolicy retry, Transport.Sleeper sleeper, Duration connectTimeout,
+                   Duration idleTimeout) {
         this.options = options;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("jrun-registry-watchdog").factory());
+        this.stallGuard = new StallGuard(scheduler, idleTimeout);
         // daemon threads: an embedding program must not be kept alive by a forgotten client
         this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("jrun-registry-", 0).factory());
         this.http = HttpClient.newBuilder()
@@ -61,7 +69,7 @@ public final class RegistryClient implements AutoCloseable {
 
     /** Fetches a small blob (a config) into memory, verified against {@code d}'s size and digest. */
     public byte[] getBlob(ImageReference ref, Descriptor d) throws IOException {
-        return BlobPull.read(request, RegistryEndpoint.of(ref, options), ref, d);
+        return BlobPull.read(request, RegistryEndpoint.of(ref, options), ref, d, stallGuard);
     }
 
     /**
@@ -70,7 +78,7 @@ public final class RegistryClient implements AutoCloseable {
      * mismatch throws {@link io.jrun.images.oci.ContentMismatchException}. Close it when done.
      */
     public InputStream openBlob(ImageReference ref, Descriptor d) throws IOException {
-        return BlobPull.open(request, RegistryEndpoint.of(ref, options), ref, d);
+        return BlobPull.open(request, RegistryEndpoint.of(ref, options), ref, d, stallGuard);
     }
 
     @Override
@@ -85,6 +93,7 @@ public final class RegistryClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        scheduler.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -56,7 +56,7 @@ class RegistryClientTest {
         RegistryOptions options = new RegistryOptions(Set.of(registry.hostPort()), creds, null, name -> null,
                 java.nio.file.Path.of("/nonexistent-home"));
         RegistryClient c = new RegistryClient(options,
-                new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(30)), sleeps::add, Duration.ofSeconds(10));
+                new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(30)), sleeps::add, Duration.ofSeconds(10), Duration.ofSeconds(60));
         clients.add(c);
         return c;
     }
@@ -407,7 +407,7 @@ class RegistryClientTest {
     void httpsToAPlainHttpServerExplainsInsecureRegistry() {
         RegistryOptions secure = new RegistryOptions(Set.of(), null, null, name -> null, java.nio.file.Path.of("/nonexistent-home"));
         try (RegistryClient client = new RegistryClient(secure,
-                new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(1)), sleeps::add, Duration.ofSeconds(2))) {
+                new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(1)), sleeps::add, Duration.ofSeconds(2), Duration.ofSeconds(60))) {
             assertThatThrownBy(() -> client.getManifest(ref("app"), "latest"))
                     .isInstanceOf(RegistryException.class)
                     .hasMessage("registry " + registry.hostPort() + " does not answer over HTTPS: if it is a plain-HTTP registry"
@@ -433,7 +433,7 @@ class RegistryClientTest {
         gone.close();
         RegistryOptions options = new RegistryOptions(Set.of(hostPort), null, null, n -> null, java.nio.file.Path.of("/"));
         try (RegistryClient client = new RegistryClient(options,
-                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1)), sleeps::add, Duration.ofSeconds(10))) {
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1)), sleeps::add, Duration.ofSeconds(10), Duration.ofSeconds(60))) {
             assertThatThrownBy(() -> client.getManifest(ImageReference.parse(hostPort + "/app"), "latest"))
                     .hasMessageContaining("cannot connect to " + hostPort)
                     .hasMessageContaining("check that the registry is running")
@@ -469,6 +469,45 @@ class RegistryClientTest {
         assertThat(ranges.getFirst()).isEqualTo("null");
         assertThat(ranges.get(1)).startsWith("bytes=").endsWith("-");
         assertThat(Long.parseLong(ranges.get(1).substring(6, ranges.get(1).length() - 1))).isPositive().isLessThanOrEqualTo(100_000);
+    }
+
+    @Test
+    void stalledBlobBodyIsCutAndResumed() throws Exception {
+        byte[] content = blobBytes(100_000);
+        Descriptor d = descriptor(content);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> ranges = new CopyOnWriteArrayList<>();
+        registry.route("/v2/app/blobs/" + d.digest(), ex -> {
+            String range = ex.getRequestHeaders().getFirst("Range");
+            ranges.add(String.valueOf(range));
+            if (range == null) {
+                ex.sendResponseHeaders(200, content.length);
+                OutputStream out = ex.getResponseBody();
+                out.write(content, 0, 10_000);
+                out.flush();
+                try {
+                    release.await(); // keep the connection open and silent
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("fake registry: stalled connection abandoned");
+            }
+            int from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
+            ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
+            FakeRegistry.respond(ex, 206, "application/octet-stream", Arrays.copyOfRange(content, from, content.length));
+        });
+        RegistryOptions options = new RegistryOptions(Set.of(registry.hostPort()), null, null, name -> null,
+                java.nio.file.Path.of("/nonexistent-home"));
+        try (RegistryClient client = new RegistryClient(options,
+                new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(1)), sleeps::add,
+                Duration.ofSeconds(10), Duration.ofMillis(300));
+             InputStream in = client.openBlob(ref("app"), d)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        } finally {
+            release.countDown();
+        }
+        assertThat(ranges).hasSize(2);
+        assertThat(ranges.get(1)).startsWith("bytes=");
     }
 
     @Test
