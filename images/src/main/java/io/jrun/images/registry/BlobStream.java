@@ -165,8 +165,8 @@ final class BlobStream extends InputStream {
         while (true) {
             int n;
             try {
-                if (in == null) {
-                    connect();
+                while (in == null) {
+                    connect(); // opens, or resumes (bounded) and leaves in unset, or throws
                 }
                 // ask for one byte past the promised size, so overlong content shows up
                 int ask = (int) Math.min(length, descriptor.size() - position + 1);
@@ -207,7 +207,6 @@ final class BlobStream extends InputStream {
         }
     }
 
-
     private void connect() throws IOException {
         HttpResponse<InputStream> response;
         try {
@@ -235,7 +234,7 @@ final class BlobStream extends InputStream {
                             + descriptor.size() + " bytes, registry announces " + length));
                 }
                 if (position > 0) {
-                    body.skipNBytes(position); // the server ignored Range: drop what we already have
+                    skip(body, position); // the server ignored Range: drop what we already have
                 }
                 remaining = descriptor.size() - position;
             } else {
@@ -260,6 +259,27 @@ final class BlobStream extends InputStream {
         }
         lastProgressNanos = System.nanoTime();
         in = body;
+    }
+
+    /** Skips {@code count} bytes of {@code body}, as progress the stall watchdog can see. */
+    private void skip(InputStream body, long count) throws IOException {
+        in = body;
+        byte[] scratch = new byte[65536];
+        long left = count;
+        reading = true;
+        try {
+            while (left > 0) {
+                int n = body.read(scratch, 0, (int) Math.min(scratch.length, left));
+                if (n < 0) {
+                    throw new EOFException("connection ended while skipping to byte " + count);
+                }
+                left -= n;
+                lastProgressNanos = System.nanoTime();
+            }
+        } finally {
+            reading = false;
+            in = null;
+        }
     }
 
     private void resume(IOException cause) throws IOException {

@@ -529,6 +529,24 @@ class RegistryClientTest {
     }
 
     @Test
+    void reconnectionThatBreaksWhileSkippingIsRetried() throws Exception {
+        byte[] content = blobBytes(200_000);
+        Descriptor d = descriptor(content);
+        AtomicInteger calls = new AtomicInteger();
+        registry.route("/v2/app/blobs/" + d.digest(), ex -> {
+            switch (calls.incrementAndGet()) {
+                case 1 -> cutAfter(ex, content, 80_000);
+                case 2 -> cutAfter(ex, content, 10_000); // ignores Range and breaks before reaching 80 000
+                default -> FakeRegistry.respond(ex, 200, "application/octet-stream", content);
+            }
+        });
+        try (InputStream in = client().openBlob(ref("app"), d)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
     void blobThatKeepsBreakingFailsAfterBoundedResumes() {
         byte[] content = blobBytes(10_000);
         Descriptor d = descriptor(content);
