@@ -43,7 +43,7 @@ public final class RegistryClient implements AutoCloseable {
 
     RegistryClient(RegistryOptions options, RetryPolicy retry, Transport.Sleeper sleeper, Duration connectTimeout,
                    Duration idleTimeout) {
-        this.options = options;
+        this.options = java.util.Objects.requireNonNull(options, "options");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("jrun-registry-watchdog").factory());
         this.stallGuard = new StallGuard(scheduler, idleTimeout);
@@ -61,10 +61,12 @@ public final class RegistryClient implements AutoCloseable {
 
     /**
      * Fetches the manifest or index {@code reference} (a tag or a digest string) of
-     * {@code ref}'s repository, verified against the digest when one is asked for.
+     * {@code ref}'s repository, verified against the digest when one is asked for. A null
+     * {@code reference} means {@link ImageReference#manifestReference()}.
      */
     public ManifestResponse getManifest(ImageReference ref, String reference) throws IOException {
-        return ManifestPull.pull(request, RegistryEndpoint.of(ref, options), ref, reference);
+        return ManifestPull.pull(request, RegistryEndpoint.of(ref, options), ref,
+                reference == null ? ref.manifestReference() : reference);
     }
 
     /** Fetches a small blob (a config) into memory, verified against {@code d}'s size and digest. */

@@ -442,6 +442,17 @@ class RegistryClientTest {
         assertThat(sleeps).hasSize(1);
     }
 
+    @Test
+    void unresolvableHostIsNotRetried() {
+        // .invalid never resolves (RFC 6761)
+        assertThatThrownBy(() -> client().getManifest(ImageReference.parse("registry.jrun-test.invalid/app"), "latest"))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("registry.jrun-test.invalid")
+                .hasMessageContaining("check the image name and your DNS")
+                .satisfies(e -> assertThat(((RegistryException) e).kind()).isEqualTo(RegistryException.Kind.NETWORK));
+        assertThat(sleeps).isEmpty();
+    }
+
     // ---- blobs ----
 
     @Test
