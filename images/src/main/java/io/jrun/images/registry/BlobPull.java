@@ -18,8 +18,8 @@ final class BlobPull {
     private BlobPull() {
     }
 
-    static InputStream open(RegistryRequest request, RegistryEndpoint endpoint, ImageReference ref, Descriptor d)
-            throws IOException {
+    static InputStream open(RegistryRequest request, RegistryEndpoint endpoint, ImageReference ref, Descriptor d,
+                            StallGuard guard) throws IOException {
         String what = "blob";
         var uri = endpoint.blobUri(d.digest().toString());
         String notFound = "blob " + d.digest() + " of " + ref.name() + " not found in registry " + endpoint.host()
@@ -27,16 +27,16 @@ final class BlobPull {
         BlobStream.Opener opener = offset -> request.get(endpoint, ref, uri,
                 offset == 0 ? Map.of() : Map.of("Range", "bytes=" + offset + "-"),
                 "blob " + d.digest() + " of " + ref.name(), notFound);
-        return BlobStream.open(opener, d, what, request.transport().retryPolicy(), request.transport().sleeper());
+        return BlobStream.open(opener, d, what, request.transport().retryPolicy(), request.transport().sleeper(), guard);
     }
 
-    static byte[] read(RegistryRequest request, RegistryEndpoint endpoint, ImageReference ref, Descriptor d)
-            throws IOException {
+    static byte[] read(RegistryRequest request, RegistryEndpoint endpoint, ImageReference ref, Descriptor d,
+                       StallGuard guard) throws IOException {
         if (d.size() > MAX_IN_MEMORY) {
             throw new RegistryException(RegistryException.Kind.PROTOCOL, "blob " + d.digest() + " of " + ref.name()
                     + " claims " + d.size() + " bytes, too large for a config: the manifest is corrupt or hostile");
         }
-        try (InputStream in = open(request, endpoint, ref, d)) {
+        try (InputStream in = open(request, endpoint, ref, d, guard)) {
             return in.readAllBytes(); // BlobStream verifies size and digest before EOF
         }
     }

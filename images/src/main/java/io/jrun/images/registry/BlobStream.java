@@ -2,15 +2,15 @@ package io.jrun.images.registry;
 
 import io.jrun.images.oci.ContentMismatchException;
 import io.jrun.images.oci.Descriptor;
+import io.jrun.images.oci.DigestingInputStream;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.concurrent.ScheduledFuture;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,6 +28,7 @@ import java.util.random.RandomGenerator;
  * belongs to one reader thread; several streams may run in parallel.
  */
 final class BlobStream extends InputStream {
+    // The raw, resuming byte source; open() wraps it in a DigestingInputStream that verifies.
     static final int MAX_RESUMES = 20;
     static final int MAX_RESUMES_WITHOUT_PROGRESS = 5;
 
@@ -41,15 +42,20 @@ final class BlobStream extends InputStream {
     private final String what;
     private final RetryPolicy retry;
     private final Transport.Sleeper sleeper;
-    private final MessageDigest hash;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
-    private InputStream in;
+    /** Volatile: the stall watchdog closes it from its own thread. */
+    private volatile InputStream in;
+    private volatile boolean reading;
+    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile boolean stalled;
+    private ScheduledFuture<?> watch;
     private long position;
     private long positionAtLastResume;
     private int resumes;
     private int resumesWithoutProgress;
-    private boolean verified;
+    private boolean complete;
+    private volatile Duration idle = Duration.ZERO;
     private boolean closed;
     private IOException failure;
 
@@ -59,15 +65,76 @@ final class BlobStream extends InputStream {
         this.what = what;
         this.retry = retry;
         this.sleeper = sleeper;
-        this.hash = descriptor.digest().newMessageDigest();
     }
 
-    /** Opens the blob now, so that not-found and auth errors surface before the first read. */
-    static BlobStream open(Opener opener, Descriptor descriptor, String what, RetryPolicy retry, Transport.Sleeper sleeper)
-            throws IOException {
-        BlobStream stream = new BlobStream(opener, descriptor, what, retry, sleeper);
-        stream.connect();
-        return stream;
+    /**
+     * Opens the blob now, so that not-found and auth errors surface before the first read, and
+     * returns its verified byte stream.
+     */
+    static InputStream open(Opener opener, Descriptor descriptor, String what, RetryPolicy retry, Transport.Sleeper sleeper,
+                            StallGuard guard) throws IOException {
+        BlobStream raw = new BlobStream(opener, descriptor, what, retry, sleeper);
+        raw.connect();
+        raw.watch = guard.watch(raw::checkStall);
+        return new Verified(raw, descriptor, what);
+    }
+
+    /**
+     * Hashes and counts what the resuming stream delivers and, instead of the first EOF, checks
+     * size and digest; a mismatch is thrown now and on every later read.
+     */
+    private static final class Verified extends InputStream {
+        private final BlobStream raw;
+        private final DigestingInputStream digesting;
+        private final Descriptor descriptor;
+        private final String what;
+        private boolean verified;
+        private IOException failure;
+
+        Verified(BlobStream raw, Descriptor descriptor, String what) {
+            this.raw = raw;
+            this.digesting = new DigestingInputStream(raw, descriptor.digest().algorithm());
+            this.descriptor = descriptor;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n;
+            do {
+                n = read(one, 0, 1);
+            } while (n == 0);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            if (verified) {
+                return -1;
+            }
+            int n;
+            try {
+                n = digesting.read(buffer, offset, length);
+                if (n < 0) {
+                    digesting.verify(descriptor.digest(), descriptor.size(), what);
+                    verified = true;
+                }
+            } catch (IOException e) {
+                failure = e;
+                raw.close();
+                throw e;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            raw.close();
+        }
     }
 
     @Override
@@ -89,7 +156,7 @@ final class BlobStream extends InputStream {
         if (closed) {
             throw new IOException(what + " " + descriptor.digest() + ": stream closed");
         }
-        if (verified) {
+        if (complete) {
             return -1;
         }
         if (length == 0) {
@@ -98,12 +165,17 @@ final class BlobStream extends InputStream {
         while (true) {
             int n;
             try {
-                if (in == null) {
-                    connect();
+                while (in == null) {
+                    connect(); // opens, or resumes (bounded) and leaves in unset, or throws
                 }
                 // ask for one byte past the promised size, so overlong content shows up
                 int ask = (int) Math.min(length, descriptor.size() - position + 1);
-                n = in.read(buffer, offset, ask);
+                reading = true;
+                try {
+                    n = in.read(buffer, offset, ask);
+                } finally {
+                    reading = false;
+                }
             } catch (RegistryException | ContentMismatchException | InterruptedIOException e) {
                 throw fail(e);
             } catch (IOException e) {
@@ -112,33 +184,27 @@ final class BlobStream extends InputStream {
             }
             if (n > 0) {
                 position += n;
+                lastProgressNanos = System.nanoTime();
                 if (position > descriptor.size()) {
                     throw fail(new ContentMismatchException(what + " " + descriptor.digest() + ": expected "
                             + descriptor.size() + " bytes, got more"));
                 }
-                hash.update(buffer, offset, n);
                 return n;
             }
             if (n == 0) {
                 continue;
             }
             if (position < descriptor.size()) {
-                resume(new EOFException("connection ended after " + position + " of " + descriptor.size() + " bytes"));
+                resume(new EOFException(stalled
+                        ? "no data for " + (idle.toMillis() >= 1000 ? idle.toSeconds() + " s" : idle.toMillis() + " ms") + " after " + position + " of " + descriptor.size() + " bytes"
+                        : "connection ended after " + position + " of " + descriptor.size() + " bytes"));
                 continue;
             }
-            verify();
+            closeQuietly();
+            complete = true;
+            stopWatch();
             return -1;
         }
-    }
-
-    private void verify() throws IOException {
-        closeQuietly();
-        String actual = HexFormat.of().formatHex(hash.digest());
-        if (!actual.equals(descriptor.digest().hex())) {
-            throw fail(new ContentMismatchException(what + " " + descriptor.digest() + ": content has digest "
-                    + descriptor.digest().algorithm() + ":" + actual + " (corrupt or tampered download): retry; if it happens again, the registry's copy is damaged"));
-        }
-        verified = true;
     }
 
     private void connect() throws IOException {
@@ -168,7 +234,7 @@ final class BlobStream extends InputStream {
                             + descriptor.size() + " bytes, registry announces " + length));
                 }
                 if (position > 0) {
-                    body.skipNBytes(position); // the server ignored Range: drop what we already have
+                    skip(body, position); // the server ignored Range: drop what we already have
                 }
                 remaining = descriptor.size() - position;
             } else {
@@ -191,11 +257,34 @@ final class BlobStream extends InputStream {
                         + descriptor.size() + " bytes, registry announces more"));
             }
         }
+        lastProgressNanos = System.nanoTime();
         in = body;
+    }
+
+    /** Skips {@code count} bytes of {@code body}, as progress the stall watchdog can see. */
+    private void skip(InputStream body, long count) throws IOException {
+        in = body;
+        byte[] scratch = new byte[65536];
+        long left = count;
+        reading = true;
+        try {
+            while (left > 0) {
+                int n = body.read(scratch, 0, (int) Math.min(scratch.length, left));
+                if (n < 0) {
+                    throw new EOFException("connection ended while skipping to byte " + count);
+                }
+                left -= n;
+                lastProgressNanos = System.nanoTime();
+            }
+        } finally {
+            reading = false;
+            in = null;
+        }
     }
 
     private void resume(IOException cause) throws IOException {
         closeQuietly();
+        stalled = false;
         if (position > positionAtLastResume) {
             resumesWithoutProgress = 0;
         }
@@ -233,6 +322,7 @@ final class BlobStream extends InputStream {
         if (failure == null) {
             failure = e;
         }
+        stopWatch();
         closeQuietly();
         return failure;
     }
@@ -248,9 +338,36 @@ final class BlobStream extends InputStream {
         }
     }
 
+    /**
+     * Called by the {@link StallGuard} from its thread: a body read that has waited longer than
+     * the idle timeout is cut, which makes the reader resume with a Range request. The JDK's
+     * HttpClient has no timeout for body reads, so without this a stalled connection would hang
+     * a pull forever.
+     */
+    void checkStall(Duration idleTimeout) {
+        InputStream current = in;
+        if (reading && current != null && System.nanoTime() - lastProgressNanos > idleTimeout.toNanos()) {
+            stalled = true;
+            idle = idleTimeout;
+            try {
+                current.close(); // wakes the blocked reader with EOF or an IOException
+            } catch (IOException ignored) {
+                // closed anyway
+            }
+        }
+    }
+
+    private void stopWatch() {
+        ScheduledFuture<?> w = watch;
+        if (w != null) {
+            w.cancel(false);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        stopWatch();
         closeQuietly();
     }
 

@@ -42,15 +42,22 @@ final class ManifestPull {
             }
         }
         String shown = ref.name() + (pinned != null ? "@" + reference : ":" + reference);
-        HttpResponse<InputStream> response = request.get(endpoint, ref, endpoint.manifestUri(reference),
-                Map.of("Accept", String.join(", ", MediaTypes.MANIFEST_ACCEPT)),
-                "manifest " + shown,
-                "manifest for " + shown + " not found in registry " + endpoint.host() + ": check the image name and tag");
+        HttpResponse<InputStream> response;
         byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(MAX_MANIFEST_BYTES + 1);
-        } catch (IOException e) {
-            throw Transport.explainFailure(e, endpoint.manifestUri(reference), endpoint.host());
+        for (int attempt = 1; ; attempt++) {
+            response = request.get(endpoint, ref, endpoint.manifestUri(reference),
+                    Map.of("Accept", String.join(", ", MediaTypes.MANIFEST_ACCEPT)),
+                    "manifest " + shown,
+                    "manifest for " + shown + " not found in registry " + endpoint.host() + ": check the image name and tag");
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+                break;
+            } catch (IOException e) {
+                // the connection broke in the body: manifests are small, ask again
+                if (!request.transport().retryPolicy().canRetry(attempt)) {
+                    throw Transport.explainFailure(e, endpoint.manifestUri(reference), endpoint.host());
+                }
+            }
         }
         if (body.length > MAX_MANIFEST_BYTES) {
             throw new RegistryException(RegistryException.Kind.PROTOCOL, "manifest " + shown + " from registry "

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * is not trusted implicitly, see {@link RegistryEndpoint}). Requests start anonymous and answer
  * Bearer or Basic challenges with credentials from {@link CredentialLookup}; tokens are cached
  * for the client's life. Redirects are followed by hand, dropping the Authorization header
- * across hosts. Transient failures are retried with backoff.
+ * across hosts. Transient failures are retried with backoff; a blob body that stalls for
+ * {@link StallGuard#DEFAULT_IDLE} is cut and resumed.
  *
  * <p>Thread-safe: one HttpClient (HTTP/1.1, 10 s connect timeout) serves all threads, and
  * {@link #openBlob} may be called from several threads at once.
@@ -32,18 +34,24 @@ public final class RegistryClient implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient http;
     private final RegistryRequest request;
+    private final ScheduledExecutorService scheduler;
+    private final StallGuard stallGuard;
 
     public RegistryClient(RegistryOptions options) {
-        this(options, RetryPolicy.DEFAULT, d -> Thread.sleep(d));
+        this(options, RetryPolicy.DEFAULT, d -> Thread.sleep(d), CONNECT_TIMEOUT, StallGuard.DEFAULT_IDLE);
     }
 
-    RegistryClient(RegistryOptions options, RetryPolicy retry, Transport.Sleeper sleeper) {
-        this.options = options;
+    RegistryClient(RegistryOptions options, RetryPolicy retry, Transport.Sleeper sleeper, Duration connectTimeout,
+                   Duration idleTimeout) {
+        this.options = java.util.Objects.requireNonNull(options, "options");
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("jrun-registry-watchdog").factory());
+        this.stallGuard = new StallGuard(scheduler, idleTimeout);
         // daemon threads: an embedding program must not be kept alive by a forgotten client
         this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("jrun-registry-", 0).factory());
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
+                .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
@@ -53,15 +61,17 @@ public final class RegistryClient implements AutoCloseable {
 
     /**
      * Fetches the manifest or index {@code reference} (a tag or a digest string) of
-     * {@code ref}'s repository, verified against the digest when one is asked for.
+     * {@code ref}'s repository, verified against the digest when one is asked for. A null
+     * {@code reference} means {@link ImageReference#manifestReference()}.
      */
     public ManifestResponse getManifest(ImageReference ref, String reference) throws IOException {
-        return ManifestPull.pull(request, RegistryEndpoint.of(ref, options), ref, reference);
+        return ManifestPull.pull(request, RegistryEndpoint.of(ref, options), ref,
+                reference == null ? ref.manifestReference() : reference);
     }
 
     /** Fetches a small blob (a config) into memory, verified against {@code d}'s size and digest. */
     public byte[] getBlob(ImageReference ref, Descriptor d) throws IOException {
-        return BlobPull.read(request, RegistryEndpoint.of(ref, options), ref, d);
+        return BlobPull.read(request, RegistryEndpoint.of(ref, options), ref, d, stallGuard);
     }
 
     /**
@@ -70,7 +80,7 @@ public final class RegistryClient implements AutoCloseable {
      * mismatch throws {@link io.jrun.images.oci.ContentMismatchException}. Close it when done.
      */
     public InputStream openBlob(ImageReference ref, Descriptor d) throws IOException {
-        return BlobPull.open(request, RegistryEndpoint.of(ref, options), ref, d);
+        return BlobPull.open(request, RegistryEndpoint.of(ref, options), ref, d, stallGuard);
     }
 
     @Override
@@ -85,6 +95,7 @@ public final class RegistryClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        scheduler.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -53,13 +53,13 @@ final class TokenExchange {
     }
 
     /**
-     * Fetches a token. {@code registryIsPlainHttp} allows a plain-HTTP realm; otherwise
-     * credentials are never sent over plain HTTP.
+     * Fetches a token. Credentials go to a plain-HTTP realm only when the registry itself was
+     * declared insecure ({@code registryIsPlainHttp}); anonymous token requests may use HTTP.
      */
     static String fetch(Transport transport, AuthChallenge challenge, String scope, Credentials credentials,
                         String registry, String name, boolean registryIsPlainHttp) throws IOException {
         URI uri = tokenUri(challenge, scope, registry);
-        if (uri.getScheme().equals("http") && !registryIsPlainHttp) {
+        if (uri.getScheme().equals("http") && !registryIsPlainHttp && credentials != null) {
             throw new RegistryException(RegistryException.Kind.INSECURE, "registry " + registry
                     + " sends jrun to a plain-HTTP token service (" + uri.getAuthority()
                     + "), which would expose credentials: fix the registry's auth realm");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -11,6 +13,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +30,8 @@ final class Transport {
     static final String USER_AGENT = "jrun/0.1";
     /** Until the response headers arrive; body reads are bounded by the blob stream's resumes. */
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    /** For the plain-HTTP probe after a failed TLS handshake. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     /** Waits between attempts; a test may replace it. */
     interface Sleeper {
@@ -65,6 +70,10 @@ final class Transport {
             } catch (RegistryException e) {
                 throw e;
             } catch (IOException e) {
+                if (uri.getScheme().equals("https") && (find(e, SSLException.class) != null
+                        || e instanceof HttpConnectTimeoutException) && speaksPlainHttp(uri)) {
+                    throw plainHttpServer(uri.getAuthority(), e);
+                }
                 RegistryException explained = explainFailure(e, uri, registry);
                 if (explained.kind() != RegistryException.Kind.NETWORK || !isTransient(e) || !retry.canRetry(attempt)) {
                     throw explained;
@@ -146,6 +155,9 @@ final class Transport {
     }
 
     private static boolean isTransient(IOException e) {
+        if (find(e, UnknownHostException.class) != null || find(e, UnresolvedAddressException.class) != null) {
+            return false; // a name that does not resolve will not resolve in 200 ms either
+        }
         return !(e instanceof InterruptedIOException) || e instanceof java.net.http.HttpTimeoutException;
     }
 
@@ -160,9 +172,7 @@ final class Transport {
             String msg = String.valueOf(ssl.getMessage());
             if (msg.contains("plaintext") || msg.contains("Unsupported or unrecognized SSL message")
                     || msg.contains("not an SSL/TLS record")) {
-                return new RegistryException(RegistryException.Kind.INSECURE, "registry " + target
-                        + " does not answer over HTTPS: if it is a plain-HTTP registry you trust, pass --insecure-registry "
-                        + target, e);
+                return plainHttpServer(target, e);
             }
             return new RegistryException(RegistryException.Kind.INSECURE, "TLS with registry " + target + " failed ("
                     + msg + "): if its certificate comes from a private CA, add the CA to the JDK trust store; "
@@ -189,6 +199,32 @@ final class Transport {
         }
         return new RegistryException(RegistryException.Kind.NETWORK, "network error talking to " + target
                 + " for registry " + registry + " (" + e + "): check your network and retry", e);
+    }
+
+    static RegistryException plainHttpServer(String target, IOException cause) {
+        return new RegistryException(RegistryException.Kind.INSECURE, "registry " + target
+                + " does not answer over HTTPS: if it is a plain-HTTP registry you trust, pass --insecure-registry "
+                + target, cause);
+    }
+
+    /**
+     * Whether the server behind an https URI is really a plain-HTTP server. A TLS client hello
+     * sent to one either gets an HTTP error back (reported as an unrecognised SSL message) or
+     * nothing at all, and then the handshake runs into the connect timeout; a plain GET tells.
+     */
+    static boolean speaksPlainHttp(URI uri) {
+        int port = uri.getPort() >= 0 ? uri.getPort() : 443;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), port), (int) PROBE_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) PROBE_TIMEOUT.toMillis());
+            socket.getOutputStream().write(("GET /v2/ HTTP/1.0\r\nHost: " + uri.getAuthority() + "\r\nUser-Agent: "
+                    + USER_AGENT + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] head = socket.getInputStream().readNBytes(5);
+            return new String(head, StandardCharsets.US_ASCII).equals("HTTP/");
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static <T extends Throwable> T find(Throwable t, Class<T> type) {
