@@ -56,23 +56,11 @@ final class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageLocation.parse(image); // bad input fails here, before the store is created
-        Platform wanted;
-        try {
-            wanted = platform == null ? Platform.host() : Platform.parse(platform);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
-        Credentials credentials = null;
-        if (creds != null) {
-            int colon = creds.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--creds needs USER:PASS");
-            }
-            credentials = new Credentials(creds.substring(0, colon), creds.substring(colon + 1));
-        }
-        RegistryOptions defaults = RegistryOptions.defaults();
-        RegistryOptions registry = new RegistryOptions(new LinkedHashSet<>(insecureRegistries), credentials,
-                authFile, defaults.env(), defaults.home());
+        Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
+        RegistryOptions registry = RegistryOptions.defaults()
+                .withInsecureRegistries(new LinkedHashSet<>(insecureRegistries))
+                .withCredentials(creds == null ? null : Credentials.parse(creds))
+                .withAuthFile(authFile);
         Images images = Images.open(root.dir, ImageUsage.NONE);
         boolean tty = !quiet && Terminals.isTerminal(2);
         try (ProgressDisplay progress = tty ? new ProgressDisplay(System.err, Terminals.columns(2)) : null) {

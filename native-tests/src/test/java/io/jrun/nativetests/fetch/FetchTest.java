@@ -120,6 +120,24 @@ class FetchTest {
     }
 
     @Test
+    void aTerminalShowsOneProgressLinePerLayer(@TempDir Path state) throws Exception {
+        Tools.require("script");
+        List<String> command = new JrunCli(state)
+                .command("fetch", "--insecure-registry", addr, addr + "/test/busybox:latest").command();
+        String shell = String.join(" ", command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        // script(1) runs jrun on a pseudo-terminal, as a user's shell would.
+        String screen = Tools.check(List.of("script", "-qec", shell, "/dev/null"), 300);
+        assertThat(screen).contains("Fetching " + addr + "/test/busybox:latest");
+        JsonNode manifest = new ObjectMapper().readTree(registry.get("/v2/test/busybox/manifests/latest",
+                "Accept", "application/vnd.oci.image.manifest.v1+json").body());
+        for (JsonNode layer : manifest.get("layers")) {
+            String shortHex = layer.get("digest").asText().substring(7, 19);
+            assertThat(screen).contains(shortHex + "  done");
+        }
+        assertThat(screen).contains("Fetched " + addr + "/test/busybox:latest");
+    }
+
+    @Test
     void secondFetchFindsEverythingAndSharesLayersAcrossCompressions(@TempDir Path state) throws Exception {
         JrunCli jrun = new JrunCli(state);
         assertThat(fetch(jrun, addr + "/test/busybox:latest").exitCode()).isZero();
