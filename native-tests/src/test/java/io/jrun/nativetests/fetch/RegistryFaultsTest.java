@@ -129,6 +129,13 @@ class RegistryFaultsTest {
             assertThat("sha512:" + hex("SHA-512", Files.readAllBytes(config))).isEqualTo(bigConfigDigest);
             assertThat(store.workAreas()).isEmpty();
             assertThat(store.layerRootContaining("big.bin").resolve("big.bin")).hasBinaryContent(bigFile);
+
+            // removing the image takes the sha512 config along with everything else
+            JrunCli.Result rm = new JrunCli(state).run("image", "rm", proxy.address() + "/test/big:latest");
+            assertThat(rm.exitCode()).as(rm.toString()).isZero();
+            assertThat(store.layerDirs()).isEmpty();
+            assertThat(store.blobs()).isEmpty();
+            assertThat(config).doesNotExist();
         }
     }
 
