@@ -52,7 +52,7 @@ public final class GarbageCollector {
             // A pod keeps its image's config and layers even after the name was removed.
             for (Digest inUse : usage.imagesInUse()) {
                 if (store.hasBlob(inUse)) {
-                    liveBlobs.add(inUse.hex());
+                    liveBlobs.add(inUse.toString());
                     OciJson.parseConfig(store.readBlob(inUse), "config " + inUse).diffIds()
                             .forEach(d -> liveLayers.add(d.hex()));
                 }
@@ -60,13 +60,18 @@ public final class GarbageCollector {
             int blobs = 0;
             int layers = 0;
             long bytes = 0;
-            Path blobDir = store.root().resolve("blobs/sha256");
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(blobDir)) {
-                for (Path blob : entries) {
-                    if (!liveBlobs.contains(blob.getFileName().toString())) {
-                        bytes += Files.size(blob);
-                        Files.delete(blob);
-                        blobs++;
+            // blobs/ALGORITHM/HEX: configs may be sha512 (putBlob files them by their digest's algorithm)
+            try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(store.root().resolve("blobs"), Files::isDirectory)) {
+                for (Path blobDir : algorithms) {
+                    String algorithm = blobDir.getFileName().toString();
+                    try (DirectoryStream<Path> entries = Files.newDirectoryStream(blobDir)) {
+                        for (Path blob : entries) {
+                            if (!liveBlobs.contains(algorithm + ":" + blob.getFileName())) {
+                                bytes += Files.size(blob);
+                                Files.delete(blob);
+                                blobs++;
+                            }
+                        }
                     }
                 }
             }
@@ -92,22 +97,23 @@ public final class GarbageCollector {
         }
     }
 
+    /** Adds the digests ({@code ALGORITHM:HEX}) and diff IDs (hex) {@code image} keeps alive. */
     private void mark(ImageRecord image, Set<String> liveBlobs, Set<String> liveLayers) throws IOException {
         if (image.indexDigest() != null) {
-            liveBlobs.add(image.indexDigest().hex());
+            liveBlobs.add(image.indexDigest().toString());
             if (store.hasBlob(image.indexDigest())) {
                 ImageIndex index = OciJson.parseIndex(store.readBlob(image.indexDigest()), MediaTypes.OCI_INDEX, "index");
                 // Only the fetched platform's manifest is stored; others are not in the store to keep.
-                index.manifests().forEach(d -> liveBlobs.add(d.digest().hex()));
+                index.manifests().forEach(d -> liveBlobs.add(d.digest().toString()));
             }
         }
-        liveBlobs.add(image.manifestDigest().hex());
-        liveBlobs.add(image.configDigest().hex());
+        liveBlobs.add(image.manifestDigest().toString());
+        liveBlobs.add(image.configDigest().toString());
         ImageManifest manifest = OciJson.parseManifest(store.readBlob(image.manifestDigest()),
                 MediaTypes.OCI_MANIFEST, "manifest " + image.manifestDigest());
         List<Digest> diffIds = OciJson.parseConfig(store.readBlob(image.configDigest()), "config").diffIds();
         diffIds.forEach(d -> liveLayers.add(d.hex()));
-        manifest.layers().forEach(d -> liveBlobs.add(d.digest().hex()));
+        manifest.layers().forEach(d -> liveBlobs.add(d.digest().toString()));
     }
 
     private int removeWorkAreas() throws IOException {
