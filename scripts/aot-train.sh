@@ -16,6 +16,6 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 rm -f "$aot"
 # One JVM runs every command (io.jrun.cli.Training), so one cache covers all of them.
 "$JRUN_JAVA_HOME/bin/java" "${JRUN_JVM_OPTS[@]}" -XX:AOTCacheOutput="$aot" -Xlog:aot=error -Xlog:cds=error \
-  -cp "$jar" io.jrun.cli.Training "$work/state" "oci:$work/layout:latest" > "$work/train.log" 2>&1 \
+  -cp "$jar" io.jrun.cli.Training "$work/state" "$work/layout" > "$work/train.log" 2>&1 \
   || { cat "$work/train.log" >&2; echo "aot-train: the training run failed" >&2; exit 1; }
 echo "AOT cache: $aot ($(du -h "$aot" | cut -f1))"

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         subcommands = {ImageCommand.ListImages.class, ImageCommand.Inspect.class, ImageCommand.Remove.class,
                 ImageCommand.Gc.class})
 final class ImageCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.jrun.images.oci.OciJson.mapper();
 
     @ParentCommand
     JrunCommand root;

@@ -11,7 +11,6 @@ import java.nio.file.Path;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A daemonless container runtime: fetch OCI and Docker images into a local store.",
-        subcommands = {FetchCommand.class, ImageCommand.class},
         exitCodeOnExecutionException = ExitCodes.JRUN_ERROR,
         exitCodeOnInvalidInput = ExitCodes.JRUN_ERROR)
 public final class JrunCommand implements Runnable {

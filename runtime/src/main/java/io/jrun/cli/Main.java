@@ -2,8 +2,23 @@ package io.jrun.cli;
 
 import picocli.CommandLine;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
 /** Entry point of the jrun command. */
 public final class Main {
+    /**
+     * The commands, registered lazily: picocli reads a command's annotations when it is added,
+     * which costs tens of milliseconds each on a cold JVM, so only the one invoked is added.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("fetch", FetchCommand::new);
+        COMMANDS.put("image", ImageCommand::new);
+    }
+
     private Main() {
     }
 
@@ -17,8 +32,28 @@ public final class Main {
         CommandLine cli = new CommandLine(root)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setUsageHelpAutoWidth(true);
+        String invoked = commandName(args);
+        boolean onlyVersion = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+        COMMANDS.forEach((name, command) -> {
+            if (invoked == null ? !onlyVersion : invoked.equals(name)) {
+                cli.addSubcommand(name, command.get());
+            }
+        });
         cli.setExecutionExceptionHandler(new ErrorHandler(root));
         cli.setParameterExceptionHandler(ErrorHandler::parameterError);
         return cli.execute(args);
+    }
+
+    /** The first argument that is a known command, skipping the root's options; null if none. */
+    private static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--dir")) {
+                i++; // its value
+            } else if (!arg.startsWith("-")) {
+                return COMMANDS.containsKey(arg) ? arg : null;
+            }
+        }
+        return null;
     }
 }

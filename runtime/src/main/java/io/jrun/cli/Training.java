@@ -1,32 +1,102 @@
 package io.jrun.cli;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * The AOT training run (scripts/aot-train.sh): runs the common commands once, in one JVM,
- * against a throw-away state dir, so the AOT cache holds every class they load.
+ * against a throw-away state dir, so the AOT cache holds every class they load. A fetch from
+ * a registry is part of it: a minimal read-only registry on 127.0.0.1 serves the training
+ * layout, so the HTTP client and the registry protocol classes are in the cache too.
  */
 public final class Training {
+    private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
+    private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/sha256:([0-9a-f]{64})");
+
     private Training() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         String dir = args[0];
-        String image = args[1];
-        int[] codes = {
-            Main.run("--version"),
-            Main.run("--help"),
-            Main.run("--dir", dir, "fetch", image),
-            Main.run("--dir", dir, "fetch", "-q", image),
-            Main.run("--dir", dir, "image", "list"),
-            Main.run("--dir", dir, "image", "list", "--format", "json"),
-            Main.run("--dir", dir, "image", "inspect", image),
-            Main.run("--dir", dir, "image", "rm", image),
-            Main.run("--dir", dir, "image", "gc"),
-        };
-        for (int code : codes) {
-            if (code != 0) {
-                System.err.println("training: a command failed with exit code " + code);
-                System.exit(1);
+        Path layout = Path.of(args[1]);
+        String image = "oci:" + layout + ":latest";
+        HttpServer registry = serve(layout);
+        String host = "127.0.0.1:" + registry.getAddress().getPort();
+        try {
+            int[] codes = {
+                Main.run("--version"),
+                Main.run("--help"),
+                Main.run("--dir", dir, "fetch", image),
+                Main.run("--dir", dir, "fetch", "-q", image),
+                Main.run("--dir", dir, "fetch", "--insecure-registry", host, host + "/training/tiny:latest"),
+                Main.run("--dir", dir, "image", "list"),
+                Main.run("--dir", dir, "image", "list", "--format", "json"),
+                Main.run("--dir", dir, "image", "inspect", image),
+                Main.run("--dir", dir, "image", "rm", image),
+                Main.run("--dir", dir, "image", "gc"),
+            };
+            for (int code : codes) {
+                if (code != 0) {
+                    System.err.println("training: a command failed with exit code " + code);
+                    System.exit(1);
+                }
             }
+        } finally {
+            registry.stop(0);
+        }
+    }
+
+    /** Serves the layout's tagged manifest and its blobs under any repository name. */
+    private static HttpServer serve(Path layout) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        String manifestDigest = findManifestDigest(Files.readString(layout.resolve("index.json")));
+        server.createContext("/v2/", exchange -> {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                Matcher m = MANIFEST.matcher(path);
+                Matcher b = BLOB.matcher(path);
+                if (path.equals("/v2/")) {
+                    send(exchange, 200, "application/json", "{}".getBytes());
+                } else if (m.matches()) {
+                    send(exchange, 200, "application/vnd.oci.image.manifest.v1+json",
+                            Files.readAllBytes(layout.resolve("blobs/sha256").resolve(manifestDigest)));
+                } else if (b.matches()) {
+                    send(exchange, 200, "application/octet-stream",
+                            Files.readAllBytes(layout.resolve("blobs/sha256").resolve(b.group(2))));
+                } else {
+                    send(exchange, 404, "application/json", "{}".getBytes());
+                }
+            } catch (NoSuchFileException e) {
+                send(exchange, 404, "application/json", "{}".getBytes());
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    private static String findManifestDigest(String indexJson) {
+        Matcher m = Pattern.compile("\"digest\":\"sha256:([0-9a-f]{64})\"").matcher(indexJson);
+        if (!m.find()) {
+            throw new IllegalStateException("training layout has no manifest");
+        }
+        return m.group(1);
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 }

@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
  * helpers are not run yet: an entry that only names one is an error, not a silent anonymous pull.
  */
 public final class CredentialLookup {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.jrun.images.oci.OciJson.mapper();
 
     private final RegistryOptions options;
     private final LongSupplier uid;

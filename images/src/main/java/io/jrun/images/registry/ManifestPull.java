@@ -25,7 +25,7 @@ import java.util.Map;
 final class ManifestPull {
     /** containerd's limit: a manifest or index larger than this is not a manifest. */
     static final int MAX_MANIFEST_BYTES = 4 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.jrun.images.oci.OciJson.mapper();
 
     private ManifestPull() {
     }

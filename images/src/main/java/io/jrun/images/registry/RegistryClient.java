@@ -5,7 +5,6 @@ import io.jrun.images.reference.ImageReference;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +31,7 @@ public final class RegistryClient implements AutoCloseable {
 
     private final RegistryOptions options;
     private final ExecutorService executor;
-    private final HttpClient http;
+    private final HttpClients http;
     private final RegistryRequest request;
     private final ScheduledExecutorService scheduler;
     private final StallGuard stallGuard;
@@ -49,12 +48,7 @@ public final class RegistryClient implements AutoCloseable {
         this.stallGuard = new StallGuard(scheduler, idleTimeout);
         // daemon threads: an embedding program must not be kept alive by a forgotten client
         this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("jrun-registry-", 0).factory());
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.http = new HttpClients(connectTimeout, executor);
         Transport transport = new Transport(http, retry, sleeper);
         this.request = new RegistryRequest(transport, new Authenticator(transport, new CredentialLookup(options)));
     }
@@ -85,15 +79,7 @@ public final class RegistryClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.shutdown();
-        try {
-            if (!http.awaitTermination(Duration.ofSeconds(2))) {
-                http.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            http.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        http.close();
         executor.shutdownNow();
         scheduler.shutdownNow();
         try {

@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 
 /** Turns registry error responses into one-line {@link RegistryException}s. */
 final class Responses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.jrun.images.oci.OciJson.mapper();
 
     private Responses() {
     }

@@ -18,7 +18,7 @@ import java.util.Map;
  * token from the JSON {@code token} (or OAuth2 {@code access_token}) field.
  */
 final class TokenExchange {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.jrun.images.oci.OciJson.mapper();
     private static final int MAX_TOKEN_RESPONSE = 1 << 20;
 
     private TokenExchange() {

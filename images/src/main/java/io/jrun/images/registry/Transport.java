@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,12 +37,12 @@ final class Transport {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    private final HttpClient http;
+    private final HttpClients http;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
-    Transport(HttpClient http, RetryPolicy retry, Sleeper sleeper) {
+    Transport(HttpClients http, RetryPolicy retry, Sleeper sleeper) {
         this.http = http;
         this.retry = retry;
         this.sleeper = sleeper;
@@ -124,7 +123,7 @@ final class Transport {
 
     private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http.forUri(request.uri()).send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while talking to " + request.uri().getAuthority());
