@@ -5,7 +5,6 @@ import io.jrun.images.fetch.ImageFetcher;
 import io.jrun.images.oci.Digest;
 import io.jrun.images.oci.ImageConfig;
 import io.jrun.images.oci.OciJson;
-import io.jrun.images.reference.ImageReference;
 import io.jrun.images.registry.RegistryClient;
 import io.jrun.images.source.ImageLocation;
 import io.jrun.images.source.ImageSource;
@@ -160,10 +159,5 @@ public final class Images {
 
     private static IllegalArgumentException notFound(String nameOrId) {
         return new IllegalArgumentException("no image '" + nameOrId + "' in the store: see jrun image list, or jrun fetch it");
-    }
-
-    /** Parses a registry reference, for callers that want to validate one early. */
-    public static ImageReference parseReference(String text) {
-        return ImageReference.parse(text);
     }
 }

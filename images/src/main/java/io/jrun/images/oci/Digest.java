@@ -50,8 +50,17 @@ public record Digest(String algorithm, String hex) {
 
     /** A fresh MessageDigest for this digest's algorithm. */
     public MessageDigest newMessageDigest() {
+        return newMessageDigest(algorithm);
+    }
+
+    /** A fresh MessageDigest for an OCI algorithm name: sha256 or sha512. */
+    public static MessageDigest newMessageDigest(String algorithm) {
         try {
-            return MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
+            return MessageDigest.getInstance(switch (algorithm) {
+                case "sha256" -> "SHA-256";
+                case "sha512" -> "SHA-512";
+                default -> throw new IllegalArgumentException("unsupported digest algorithm '" + algorithm + "'");
+            });
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no " + algorithm, e);
         }

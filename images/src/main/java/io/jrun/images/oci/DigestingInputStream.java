@@ -18,9 +18,7 @@ public final class DigestingInputStream extends FilterInputStream {
     public DigestingInputStream(InputStream in, String algorithm) {
         super(in);
         this.algorithm = algorithm;
-        this.messageDigest = algorithm.equals("sha512")
-                ? new Digest("sha512", "0".repeat(128)).newMessageDigest()
-                : Digest.newSha256();
+        this.messageDigest = Digest.newMessageDigest(algorithm);
     }
 
     @Override

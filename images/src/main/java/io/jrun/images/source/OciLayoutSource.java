@@ -58,14 +58,20 @@ public final class OciLayoutSource implements ImageSource {
             throw new NoSuchFileException(dir.toString(), null,
                     "not an OCI image layout (no oci-layout file): give the directory that holds index.json");
         }
-        Opener opener = path -> {
-            Path file = dir.resolve(path).normalize();
-            if (!file.startsWith(dir)) {
-                throw new InvalidContentException("OCI layout path '" + path + "' leaves " + dir);
+        return new OciLayoutSource("oci:" + dir, tag, new LayoutFiles() {
+            @Override
+            public InputStream open(String path) throws IOException {
+                Path file = dir.resolve(path).normalize();
+                if (!file.startsWith(dir)) {
+                    throw new InvalidContentException("OCI layout path '" + path + "' leaves " + dir);
+                }
+                return Files.newInputStream(file);
             }
-            return Files.newInputStream(file);
-        };
-        return new OciLayoutSource("oci:" + dir, tag, opener.asCloseable(), 4);
+
+            @Override
+            public void close() {
+            }
+        }, 4);
     }
 
     public static OciLayoutSource archive(Path file, String tag) throws IOException {
@@ -166,24 +172,4 @@ public final class OciLayoutSource implements ImageSource {
     public void close() throws IOException {
         files.close();
     }
-
-    /** Exists so the directory case can be written as a lambda. */
-    @FunctionalInterface
-    private interface Opener {
-        InputStream open(String path) throws IOException;
-
-        default LayoutFiles asCloseable() {
-            return new LayoutFiles() {
-                @Override
-                public InputStream open(String path) throws IOException {
-                    return Opener.this.open(path);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-    }
-
 }

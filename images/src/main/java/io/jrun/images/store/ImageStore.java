@@ -145,7 +145,8 @@ public final class ImageStore {
 
     /** Stores verified content under its digest: temp file, fsync, atomic rename. */
     public void putBlob(Digest digest, byte[] content) throws IOException {
-        if (!Digest.sha256(content).equals(digest) && digest.algorithm().equals("sha256")) {
+        String actual = java.util.HexFormat.of().formatHex(digest.newMessageDigest().digest(content));
+        if (!actual.equals(digest.hex())) {
             throw new IllegalArgumentException("blob content does not match " + digest);
         }
         Path target = blobPath(digest);
