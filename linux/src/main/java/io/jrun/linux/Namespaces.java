@@ -21,7 +21,10 @@ import static io.jrun.linux.Syscall.call;
  *     threads, so call {@code unshare(CLONE_FS)} first.</li>
  * <li>{@code CLONE_NEWPID} does not move the caller: it only sets the pid namespace for the
  *     thread's future children ({@code /proc/thread-self/ns/pid_for_children}); the first
- *     process spawned becomes pid 1 there.</li>
+ *     process spawned becomes pid 1 there. Until that pid 1 exists, pid_for_children cannot be
+ *     opened (ENOENT). And from then on the thread cannot create threads: clone(CLONE_THREAD)
+ *     is EINVAL, which the JVM reports as "OutOfMemoryError: unable to create native thread";
+ *     so no ProcessBuilder (its reaper is a new thread) and no lazily started pool there.</li>
  * <li>{@code CLONE_NEWUSER} fails with EINVAL in a multithreaded process: the JVM can never
  *     unshare or setns into a user namespace.</li>
  * </ul>

@@ -176,4 +176,21 @@ class NamespacesTest {
             return null;
         });
     }
+
+    @Test
+    void aThreadWithANewPidNamespaceForChildrenCannotStartThreads() throws Exception {
+        String[] seen = Throwaway.run(() -> {
+            Namespaces.unshare(Namespaces.CLONE_NEWPID);
+            try {
+                Thread.ofPlatform().start(() -> { }).join();
+                return new String[] {"started"};
+            } catch (OutOfMemoryError e) {
+                // clone(CLONE_THREAD) is EINVAL once pid_ns_for_children differs from the
+                // thread's own pid namespace; the JVM reports it as an OutOfMemoryError.
+                return new String[] {e.getMessage()};
+            }
+        });
+        assertThat(seen[0]).startsWith("unable to create native thread");
+        Thread.ofPlatform().start(() -> { }).join(); // other threads are unaffected
+    }
 }
