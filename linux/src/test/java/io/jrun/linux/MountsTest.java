@@ -157,6 +157,50 @@ class MountsTest {
     }
 
     @Test
+    void overlayWithOneLowerdirPlusPerLayerHonoursOrderAndWhiteouts() throws Exception {
+        // One fsconfig("lowerdir+") per layer (kernel 6.8+) instead of one comma-joined option
+        // string, which mount(2) caps at a page: images with many layers still fit.
+        String base = dir.toString();
+        String[] seen = Throwaway.run(() -> {
+            privateMountNamespace();
+            Mounts.mount("jrun-layers", base, "tmpfs", 0, "size=4m");
+            for (String d : new String[] {"top", "bottom", "upper", "work", "merged"}) {
+                FileSyscalls.mkdirat(AT_FDCWD, base + "/" + d, 0755);
+            }
+            for (String layer : new String[] {"top", "bottom"}) {
+                try (Fd f = create(base + "/" + layer + "/shared")) {
+                    FileSyscalls.write(f.value(), layer.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            try (Fd f = create(base + "/bottom/deleted-above")) {
+                FileSyscalls.write(f.value(), "x".getBytes(StandardCharsets.UTF_8));
+            }
+            FileSyscalls.mknodat(AT_FDCWD, base + "/top/deleted-above", FileTypes.S_IFCHR | 0, 0); // a whiteout
+            String merged = base + "/merged";
+            try (Fd context = Mounts.fsopen("overlay", FSOPEN_CLOEXEC)) {
+                Mounts.fsconfigString(context.value(), "lowerdir+", base + "/top");    // uppermost first
+                Mounts.fsconfigString(context.value(), "lowerdir+", base + "/bottom");
+                Mounts.fsconfigString(context.value(), "upperdir", base + "/upper");
+                Mounts.fsconfigString(context.value(), "workdir", base + "/work");
+                Mounts.fsconfigCreate(context.value());
+                try (Fd mount = Mounts.fsmount(context.value(), FSMOUNT_CLOEXEC, 0)) {
+                    Mounts.moveMount(mount.value(), "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH);
+                }
+            }
+            String shared = Files.readString(Path.of(merged, "shared"));
+            boolean whitedOut = !Files.exists(Path.of(merged, "deleted-above"));
+            try (Fd f = create(merged + "/new")) {
+                FileSyscalls.write(f.value(), "new".getBytes(StandardCharsets.UTF_8));
+            }
+            String inUpper = Files.readString(Path.of(base, "upper", "new"));
+            Mounts.umount2(merged, MNT_DETACH);
+            return new String[] {shared, String.valueOf(whitedOut), inUpper};
+        });
+        assertThat(seen).containsExactly("top", "true", "new");
+        assertThat(dir.resolve("upper")).doesNotExist();
+    }
+
+    @Test
     void procForAnotherPidNamespaceThroughFsconfigPidns() throws Exception {
         // Kernel 6.15+: /proc for a pid namespace the caller is not in, with no helper process.
         long[] child = {0};
