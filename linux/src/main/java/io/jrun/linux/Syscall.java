@@ -87,6 +87,17 @@ final class Syscall {
             return cstring(PATH2, call, s);
         }
 
+        /** Writes {@code s} as a NUL-terminated string into {@code arena}; 0 (NULL) for null. */
+        static long cstring(Arena arena, String call, String s) {
+            if (s == null) {
+                return 0;
+            }
+            if (s.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException(call + ": string contains a NUL byte: \"" + s.replace("\0", "\\0") + "\"");
+            }
+            return arena.allocateFrom(s, StandardCharsets.UTF_8).address();
+        }
+
         MemorySegment struct() {
             return memory.asSlice(STRUCT, STRUCT_SIZE);
         }

@@ -10,21 +10,40 @@ record SyscallNumbers(
         long openat, long openat2, long mkdirat, long mknodat, long fchownat, long fchown,
         long fchmod, long fchmodat, long unlinkat, long renameat2, long linkat, long symlinkat,
         long readlinkat, long utimensat, long setxattr, long lsetxattr, long fsetxattr,
-        long getxattr, long lgetxattr, long fgetxattr, long statx, long getdents64) {
+        long getxattr, long lgetxattr, long fgetxattr, long statx, long getdents64,
+        // the launch path: namespaces, mounts, credentials, capabilities, processes
+        long chdir, long fchdir, long unshare, long setns, long sethostname, long uname,
+        long mount, long umount2, long pivot_root, long fsopen, long fsconfig, long fsmount,
+        long move_mount, long open_tree, long mount_setattr,
+        long capget, long capset, long prctl, long setresuid, long setresgid, long setgroups,
+        long getpid, long gettid, long kill, long wait4, long waitid, long pidfd_open,
+        long pidfd_send_signal) {
 
     static final SyscallNumbers X86_64 = new SyscallNumbers(
             0, 1, 3, 16, 102, 74, 306,
             257, 437, 258, 259, 260, 93,
             91, 268, 263, 316, 265, 266,
             267, 280, 188, 189, 190,
-            191, 192, 193, 332, 217);
+            191, 192, 193, 332, 217,
+            80, 81, 272, 308, 170, 63,
+            165, 166, 155, 430, 431, 432,
+            429, 428, 442,
+            125, 126, 157, 117, 119, 116,
+            39, 186, 62, 61, 247, 434,
+            424);
 
     static final SyscallNumbers AARCH64 = new SyscallNumbers(
             63, 64, 57, 29, 174, 82, 267,
             56, 437, 34, 33, 54, 55,
             52, 53, 35, 276, 37, 36,
             78, 88, 5, 6, 7,
-            8, 9, 10, 291, 61);
+            8, 9, 10, 291, 61,
+            49, 50, 97, 268, 161, 160,
+            40, 39, 41, 430, 431, 432,
+            429, 428, 442,
+            90, 91, 167, 147, 149, 159,
+            172, 178, 129, 260, 95, 434,
+            424);
 
     /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
     static SyscallNumbers forThisMachine() {
