@@ -22,7 +22,8 @@ final class ProcMount {
 
     /**
      * Joins the container's mount namespace with the calling thread (which can load no class
-     * afterwards, its root being the container's) and mounts /proc for {@code pidNsFd} there.
+     * afterwards, its root being the container's) and mounts /proc for {@code pidNsFd} there,
+     * with the {@link MaskedPaths}.
      */
     static void mountInContainer(int mountNsFd, int pidNsFd) throws ErrnoException {
         Namespaces.unshare(Namespaces.CLONE_FS);
@@ -31,6 +32,7 @@ final class ProcMount {
              Fd proc = procFor(pidNsFd);
              Fd target = RootFs.directory(root.value(), "/proc")) {
             RootFs.attach(proc, target);
+            MaskedPaths.apply(root.value());
         }
     }
 

@@ -142,6 +142,22 @@ class LaunchTest {
     }
 
     @Test
+    void kernelInterfacesAreMaskedOrReadOnlyAsInDocker() throws Exception {
+        // the host shows /proc/timer_list and /sys/firmware (proc files claim size 0: read them)
+        assertThat(Files.readString(Path.of("/proc/timer_list"))).isNotEmpty();
+        assertThat(Path.of("/sys/firmware")).isNotEmptyDirectory();
+        Result r = run("cat /proc/keys /proc/timer_list | wc -c; ls -A /sys/firmware | wc -l; "
+                // harmless even if it went through: the container's own UTS namespace
+                + "(echo changed > /proc/sys/kernel/hostname) 2>/dev/null && echo sys-written || echo sys-refused; "
+                + "grep -E ' /proc/(sys|bus|fs|irq|sysrq-trigger) ' /proc/self/mountinfo | cut -d' ' -f5,6 | sort");
+        List<String> lines = r.output().lines().map(String::strip).toList();
+        assertThat(lines.subList(0, 3)).containsExactly("0", "0", "sys-refused");
+        assertThat(lines.subList(3, lines.size())).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).matches("/proc/(sys|bus|fs|irq|sysrq-trigger) ro,nosuid,nodev,noexec.*"))
+                .anySatisfy(l -> assertThat(l).startsWith("/proc/sys "));
+    }
+
+    @Test
     void hostnameIsTheContainersAndTheHostKeepsItsOwn() throws Exception {
         String host = Namespaces.hostname();
         Result r = run("hostname; cat /etc/hostname; grep -c " + HOSTNAME + " /etc/hosts");
