@@ -32,8 +32,15 @@ public final class Launcher {
         Handoff handoff = new Handoff();
         Thread setup = Thread.ofPlatform().name("jrun-setup").unstarted(() -> ContainerSetup.run(spec, handoff));
         Thread keeper = Thread.ofPlatform().name("jrun-gate-keeper").unstarted(() -> GateKeeper.run(handoff));
-        keeper.start();
-        setup.start();
+        keeper.start(); // may throw (no thread): nothing has happened yet
+        try {
+            setup.start();
+        } catch (Throwable t) {
+            handoff.setupFailure = t;
+            handoff.readyToSpawn.countDown(); // the keeper then ends without doing anything
+            joinUninterruptibly(keeper);
+            throw asLaunchException(t);
+        }
         joinUninterruptibly(setup);
         joinUninterruptibly(keeper);
         closeQuietly(handoff.mountNsFd);
