@@ -57,7 +57,7 @@ final class ContainerSetup {
                 RootFs.directory(root.value(), spec.workingDir()).close();
                 String executable = Executables.resolve(root.value(), spec.argv().getFirst(), spec.path());
 
-                handoff.gateFd = Gate.create(dev.value()).value(); // closed by the Launcher
+                handoff.gateFd = Gate.create(dev.value(), spec.user()).value(); // closed by the Launcher
                 Gate.addTo(actions, dev.value()); // first: the child waits here; dev's number is ours
                 for (int fd = 0; fd < 3; fd++) {
                     if (stdio[fd] >= 0) {
@@ -68,7 +68,7 @@ final class ContainerSetup {
 
                 RootFs.pivot(root);
                 Namespaces.unshare(Namespaces.CLONE_NEWPID);
-                Privileges.restrict(spec.capabilities(), lastCap);
+                Privileges.restrict(spec.capabilities(), lastCap, spec.user());
 
                 handoff.readyToSpawn.countDown();
                 try {

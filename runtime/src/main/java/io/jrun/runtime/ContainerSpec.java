@@ -19,13 +19,15 @@ import java.util.regex.Pattern;
  * @param env          the environment, "K=V" strings
  * @param workingDir   absolute path inside the container; created when missing, as docker does
  * @param hostname     the container's host name (UTS namespace and /etc/hostname)
- * @param capabilities the bounding, permitted and effective set, one bit per CAP_* number;
- *                     inheritable and ambient stay empty (docker and podman since CVE-2022-24769)
+ * @param user         who the app runs as
+ * @param capabilities the bounding set, and for root the permitted and effective set too, one
+ *                     bit per CAP_* number; inheritable and ambient stay empty (docker and podman
+ *                     since CVE-2022-24769), so an app run as another user has none
  * @param stdio        where the app's stdin, stdout and stderr go
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
-                            long capabilities, Stdio stdio) {
+                            User user, long capabilities, Stdio stdio) {
 
     /**
      * podman's default capability set: no MKNOD (without a device cgroup a container could make
@@ -67,6 +69,9 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("environment entries must be K=V, not \"" + e + "\"");
             }
+        }
+        if (user == null) {
+            user = User.ROOT;
         }
         if (stdio == null) {
             stdio = Stdio.inherit();

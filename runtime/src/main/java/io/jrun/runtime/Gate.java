@@ -36,9 +36,13 @@ final class Gate {
     private Gate() {
     }
 
-    /** Makes the FIFO in the container's /dev (mode 0600) and returns an O_PATH descriptor of it. */
-    static Fd create(int devFd) throws ErrnoException {
+    /**
+     * Makes the FIFO in the container's /dev, mode 0600 and owned by the app's user (the child
+     * opens it with the app's credentials), and returns an O_PATH descriptor of it.
+     */
+    static Fd create(int devFd, User user) throws ErrnoException {
         FileSyscalls.mknodat(devFd, NAME, FileTypes.S_IFIFO | 0600, 0);
+        FileSyscalls.fchownat(devFd, NAME, user.uid(), user.gid(), AtFlags.AT_SYMLINK_NOFOLLOW);
         return FileSyscalls.openat(devFd, NAME, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
     }
 

@@ -17,7 +17,7 @@ final class Preload {
             "io.jrun.linux.Processes$ExitStatus", "io.jrun.linux.Mounts", "io.jrun.linux.Namespaces",
             "io.jrun.linux.FileSyscalls", "io.jrun.linux.Stat", "io.jrun.linux.OpenFlags",
             "io.jrun.runtime.Gate", "io.jrun.runtime.MaskedPaths", "io.jrun.linux.FileTypes", "io.jrun.linux.AtFlags",
-            "io.jrun.linux.ResolveFlags", "io.jrun.runtime.ProcMount", "io.jrun.runtime.RootFs",
+            "io.jrun.linux.ResolveFlags", "io.jrun.linux.Credentials", "io.jrun.runtime.User", "io.jrun.runtime.ProcMount", "io.jrun.runtime.RootFs",
             "io.jrun.runtime.Privileges", "io.jrun.runtime.Handoff", "io.jrun.runtime.LaunchException"};
 
     static void classes() {

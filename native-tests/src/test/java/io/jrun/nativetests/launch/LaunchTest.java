@@ -14,6 +14,7 @@ import io.jrun.runtime.LaunchException;
 import io.jrun.runtime.Launcher;
 import io.jrun.runtime.RunningContainer;
 import io.jrun.runtime.Stdio;
+import io.jrun.runtime.User;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,7 +108,7 @@ class LaunchTest {
 
     private ContainerSpec spec(long capabilities, String... argv) {
         return new ContainerSpec(layers, upper, dir.resolve("work"), rootfs, List.of(argv), ENV, "/srv",
-                HOSTNAME, capabilities, Stdio.toFile(output));
+                HOSTNAME, User.ROOT, capabilities, Stdio.toFile(output));
     }
 
     private ContainerSpec sh(String script) {
@@ -210,6 +211,21 @@ class LaunchTest {
     }
 
     @Test
+    void anotherUserRunsWithItsGroupsAndNoCapabilities() throws Exception {
+        ContainerSpec spec = new ContainerSpec(layers, upper, dir.resolve("work"), rootfs,
+                List.of("/bin/sh", "-c", "id -u; id -g; id -G; grep -E '^(CapPrm|CapEff|CapBnd|NoNewPrivs)' /proc/self/status"),
+                ENV, "/home/app", HOSTNAME, new User(1000, 1000, List.of(1000L, 50L)),
+                ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+        Result r = run(spec);
+        String set = String.format("%016x", ContainerSpec.DEFAULT_CAPABILITIES);
+        assertThat(r).isEqualTo(new Result(0, "1000\n1000\n1000 50\nCapPrm:\t0000000000000000\n"
+                + "CapEff:\t0000000000000000\nCapBnd:\t" + set + "\nNoNewPrivs:\t1\n"));
+        // the setup thread's setresuid cleared the JVM's dumpable flag: it must be back
+        assertThat(Capabilities.prctl(3 /* PR_GET_DUMPABLE */, 0, 0, 0, 0)).isOne();
+        assertThat(Files.readString(Path.of("/proc/self/status"))).contains("Uid:\t0\t0\t0\t0");
+    }
+
+    @Test
     void exitCodesAreTheAppsOwn() throws Exception {
         assertThat(run("true").exitCode()).isZero();
         assertThat(run("exit 42").exitCode()).isEqualTo(42);
@@ -280,7 +296,7 @@ class LaunchTest {
     @Test
     void aSetupFailureLeavesNothingBehind() {
         ContainerSpec broken = new ContainerSpec(List.of(dir.resolve("no-such-layer")), upper, dir.resolve("work"),
-                rootfs, List.of("/bin/true"), ENV, "/", HOSTNAME, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+                rootfs, List.of("/bin/true"), ENV, "/", HOSTNAME, User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
         assertThatThrownBy(() -> Launcher.start(broken))
                 .isInstanceOfSatisfying(LaunchException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(125);
@@ -291,7 +307,7 @@ class LaunchTest {
     @Test
     void aMissingWorkingDirectoryIsCreated() throws Exception {
         ContainerSpec spec = new ContainerSpec(layers, upper, dir.resolve("work"), rootfs, List.of("/bin/pwd"), ENV,
-                "/data/app", HOSTNAME, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+                "/data/app", HOSTNAME, User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
         assertThat(run(spec)).isEqualTo(new Result(0, "/data/app\n"));
         assertThat(upper.resolve("data/app")).isDirectory();
     }
