@@ -294,6 +294,28 @@ class LaunchTest {
     }
 
     @Test
+    void twoContainersRunSideBySideEachWithItsOwnPid1() throws Exception {
+        RunningContainer first = Launcher.start(sh("trap 'exit 7' TERM; touch /ready; sleep 1000 & wait"));
+        try {
+            awaitFileInUpper("ready");
+            Path upper2 = Files.createDirectory(dir.resolve("upper2"));
+            Path rootfs2 = Files.createDirectory(dir.resolve("rootfs2"));
+            Path output2 = dir.resolve("output2");
+            ContainerSpec second = new ContainerSpec(layers, upper2, Files.createDirectory(dir.resolve("work2")), rootfs2,
+                    List.of("/bin/sh", "-c", "echo $$; ls /proc > /tmp/ps; grep -c '^[0-9]' /tmp/ps; ls /ready 2>&1"), ENV, "/", "second",
+                    User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output2));
+            RunningContainer other = Launcher.start(second);
+            assertThat(other.pid()).isNotEqualTo(first.pid());
+            assertThat(other.waitForExit()).isOne(); // ls of the first one's /ready fails: separate roots
+            assertThat(Files.readString(output2)).startsWith("1\n2\n").contains("No such file");
+            assertThat(tasksSeeing(rootfs2)).isEmpty();
+        } finally {
+            first.signal(Processes.SIGTERM);
+            assertThat(first.waitForExit()).isEqualTo(7);
+        }
+    }
+
+    @Test
     void aSetupFailureLeavesNothingBehind() {
         ContainerSpec broken = new ContainerSpec(List.of(dir.resolve("no-such-layer")), upper, dir.resolve("work"),
                 rootfs, List.of("/bin/true"), ENV, "/", HOSTNAME, User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
