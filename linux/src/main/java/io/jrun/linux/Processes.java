@@ -1,7 +1,11 @@
 package io.jrun.linux;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 import static io.jrun.linux.Syscall.NR;
 import static io.jrun.linux.Syscall.call;
@@ -67,5 +71,22 @@ public final class Processes {
         int s = status.get(ValueLayout.JAVA_INT, 0);
         int termSignal = s & 0x7f;
         return termSignal == 0 ? new ExitStatus(result, (s >> 8) & 0xff, 0) : new ExitStatus(result, 0, termSignal);
+    }
+
+    /**
+     * Whether the process (or thread) is blocked in openat(2) right now, from
+     * {@code /proc/PID/syscall} ("running" while it runs, else the number of the system call it
+     * sleeps in and its arguments). False once it is gone. Used to know that a gated child has
+     * resolved the gate's path and waits in the open.
+     */
+    public static boolean blockedInOpenat(long pid) throws IOException {
+        String text;
+        try {
+            text = Files.readString(Path.of("/proc/" + pid + "/syscall"));
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        int space = text.indexOf(' ');
+        return space > 0 && text.substring(0, space).equals(String.valueOf(Syscall.NR.openat()));
     }
 }

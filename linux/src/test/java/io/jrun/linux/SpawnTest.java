@@ -139,6 +139,8 @@ class SpawnTest {
             assertThat(spawner.isAlive()).as("posix_spawn blocks while the child waits (CLONE_VFORK)").isTrue();
             assertThat(out).as("the file action after the gate").doesNotExist();
             assertThat(Files.readString(Path.of("/proc/" + child + "/comm")).strip()).isNotEqualTo("sh");
+            assertThat(Processes.blockedInOpenat(Long.parseLong(child))).as("the child sleeps in the gate's openat").isTrue();
+            assertThat(Processes.blockedInOpenat(Processes.getpid())).as("a running process").isFalse();
         } finally {
             try (Fd release = FileSyscalls.openat(AT_FDCWD, fifo, O_WRONLY | O_CLOEXEC, 0)) {
                 // opening the write end releases the child's open

@@ -1,0 +1,336 @@
+package io.jrun.nativetests.launch;
+
+import io.jrun.images.FetchOptions;
+import io.jrun.images.Images;
+import io.jrun.images.fetch.FetchListener;
+import io.jrun.images.store.ImageRecord;
+import io.jrun.images.store.ImageUsage;
+import io.jrun.linux.Capabilities;
+import io.jrun.linux.Namespaces;
+import io.jrun.linux.Processes;
+import io.jrun.nativetests.harness.TestImages;
+import io.jrun.runtime.ContainerSpec;
+import io.jrun.runtime.LaunchException;
+import io.jrun.runtime.Launcher;
+import io.jrun.runtime.RunningContainer;
+import io.jrun.runtime.Stdio;
+import io.jrun.runtime.User;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The launch engine against the real kernel, as root, with the busybox test image (see
+ * native-tests/images/build-test-images.sh): namespaces, overlay, /dev, /sys, /proc, pivot,
+ * capabilities, exit codes; and after every launch, successful or not, no mount and no process.
+ */
+class LaunchTest {
+    private static final String HOSTNAME = "jrun-launch-test";
+    private static final List<String> ENV = List.of(
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "JRUN_TEST=1");
+
+    @TempDir
+    static Path state;
+    private static List<Path> layers;
+
+    @TempDir
+    Path dir;
+    private Path upper;
+    private Path rootfs;
+    private Path output;
+    private String mountsBefore;
+
+    @BeforeAll
+    static void fetchBusybox() throws IOException {
+        Images images = Images.open(state, ImageUsage.NONE);
+        ImageRecord record = images.fetch("oci:" + TestImages.layout("busybox") + ":latest",
+                FetchOptions.defaults(), FetchListener.SILENT);
+        layers = images.inspect(record.name()).layerRoots();
+        assertThat(layers).hasSize(4);
+    }
+
+    @BeforeEach
+    void containerDirs() throws IOException {
+        upper = Files.createDirectory(dir.resolve("upper"));
+        Files.createDirectory(dir.resolve("work"));
+        rootfs = Files.createDirectory(dir.resolve("rootfs"));
+        output = dir.resolve("output");
+        mountsBefore = mountinfo();
+    }
+
+    @AfterEach
+    void nothingLeft() throws Exception {
+        assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
+        assertThat(mountinfo()).as("the host's mount table").isEqualTo(mountsBefore);
+        // The container's mount namespace must be gone: no task of this JVM (the setup and
+        // gate keeper threads were in it) still sees the overlay. Thread.join returns before the
+        // kernel task is gone, so give the tasks a moment to disappear.
+        List<String> holders = tasksSeeing(rootfs);
+        for (int i = 0; i < 500 && !holders.isEmpty(); i++) {
+            Thread.sleep(10);
+            holders = tasksSeeing(rootfs);
+        }
+        assertThat(holders).as("tasks whose mount namespace still has the container's root").isEmpty();
+        assertThat(rootfs).isEmptyDirectory();
+    }
+
+    private static String mountinfo() throws IOException {
+        return Files.readString(Path.of("/proc/self/mountinfo"));
+    }
+
+    private static List<String> tasksSeeing(Path rootfs) throws IOException {
+        List<String> holders = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("mountinfo")).contains(" " + rootfs + " ")) {
+                        holders.add(task.getFileName().toString());
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return holders;
+    }
+
+    private ContainerSpec spec(long capabilities, String... argv) {
+        return new ContainerSpec(layers, upper, dir.resolve("work"), rootfs, List.of(argv), ENV, "/srv",
+                HOSTNAME, User.ROOT, capabilities, Stdio.toFile(output));
+    }
+
+    private ContainerSpec sh(String script) {
+        return spec(ContainerSpec.DEFAULT_CAPABILITIES, "/bin/sh", "-c", script);
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private Result run(ContainerSpec spec) throws Exception {
+        RunningContainer container = Launcher.start(spec);
+        int code = container.waitForExit();
+        return new Result(code, Files.readString(output));
+    }
+
+    private Result run(String script) throws Exception {
+        return run(sh(script));
+    }
+
+    @Test
+    void theAppIsPid1AndProcShowsOnlyTheContainer() throws Exception {
+        Result r = run("echo $$; cat /proc/1/comm; ls /proc; echo end");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        List<String> lines = r.output().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("1");
+        assertThat(lines.get(1)).isEqualTo("sh");
+        // sh (1) and the ls it forked: nothing of the host
+        List<String> pids = lines.stream().skip(2).filter(l -> l.matches("\\d+")).toList();
+        assertThat(pids).hasSize(2).startsWith("1");
+        assertThat(Integer.parseInt(pids.get(1))).as("the ls, a few forks into the namespace").isLessThan(10);
+        assertThat(lines).contains("self", "cpuinfo", "end");
+    }
+
+    @Test
+    void kernelInterfacesAreMaskedOrReadOnlyAsInDocker() throws Exception {
+        // the host shows /proc/timer_list and /sys/firmware (proc files claim size 0: read them)
+        assertThat(Files.readString(Path.of("/proc/timer_list"))).isNotEmpty();
+        assertThat(Path.of("/sys/firmware")).isNotEmptyDirectory();
+        Result r = run("cat /proc/keys /proc/timer_list | wc -c; ls -A /sys/firmware | wc -l; "
+                // harmless even if it went through: the container's own UTS namespace
+                + "(echo changed > /proc/sys/kernel/hostname) 2>/dev/null && echo sys-written || echo sys-refused; "
+                + "grep -E ' /proc/(sys|bus|fs|irq|sysrq-trigger) ' /proc/self/mountinfo | cut -d' ' -f5,6 | sort");
+        List<String> lines = r.output().lines().map(String::strip).toList();
+        assertThat(lines.subList(0, 3)).containsExactly("0", "0", "sys-refused");
+        assertThat(lines.subList(3, lines.size())).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).matches("/proc/(sys|bus|fs|irq|sysrq-trigger) ro,nosuid,nodev,noexec.*"))
+                .anySatisfy(l -> assertThat(l).startsWith("/proc/sys "));
+    }
+
+    @Test
+    void hostnameIsTheContainersAndTheHostKeepsItsOwn() throws Exception {
+        String host = Namespaces.hostname();
+        Result r = run("hostname; cat /etc/hostname; grep -c " + HOSTNAME + " /etc/hosts");
+        assertThat(r.output()).isEqualTo(HOSTNAME + "\n" + HOSTNAME + "\n1\n");
+        assertThat(host).isNotEqualTo(HOSTNAME);
+        assertThat(Namespaces.hostname()).isEqualTo(host);
+        assertThat(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip()).isEqualTo(host);
+        assertThat(upper.resolve("etc/hostname")).as("written into the container's own layer").hasContent(HOSTNAME);
+    }
+
+    @Test
+    void theNetworkNamespaceHasOnlyLoopbackAndSysIsReadOnly() throws Exception {
+        Result r = run("ls /sys/class/net; touch /sys/x 2>/dev/null && echo sys-writable || echo sys-read-only");
+        assertThat(r.output()).isEqualTo("lo\nsys-read-only\n");
+    }
+
+    @Test
+    void layersAreMergedWithWhiteoutsAndOpaqueDirectories() throws Exception {
+        Result r = run("test -e /etc/motd && echo motd || echo no-motd; ls -A /opt/app; cat /etc/jrun-release /srv/layer4.txt; pwd; "
+                + "echo written > /srv/new.txt");
+        assertThat(r.output()).isEqualTo("no-motd\nnew.txt\njrun-test 1\n4\n/srv\n");
+        assertThat(upper.resolve("srv/new.txt")).hasContent("written");
+        for (Path layer : layers) {
+            assertThat(layer.resolve("srv/new.txt")).doesNotExist();
+        }
+    }
+
+    @Test
+    void devHasTheUsualDevicesAndAPrivateDevpts() throws Exception {
+        Result r = run("ls -A /dev; echo x > /dev/null && head -c 4 /dev/zero | wc -c; readlink /dev/ptmx; "
+                + "grep -E ' /dev(/pts|/shm|/mqueue)? ' /proc/self/mountinfo | cut -d' ' -f5,8 | sort");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        List<String> lines = r.output().lines().toList();
+        assertThat(lines).containsSubsequence("core", "fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm",
+                "stderr", "stdin", "stdout", "tty", "urandom", "zero");
+        assertThat(lines).doesNotContain(".jrun-gate").contains("4", "pts/ptmx")
+                .contains("/dev tmpfs", "/dev/mqueue mqueue", "/dev/pts devpts", "/dev/shm tmpfs");
+    }
+
+    @Test
+    void theAppHasExactlyTheRequestedCapabilitiesAndNoNewPrivs() throws Exception {
+        for (long set : new long[] {ContainerSpec.DEFAULT_CAPABILITIES, ContainerSpec.bits(Capabilities.CAP_NET_BIND_SERVICE)}) {
+            Result r = run(spec(set, "/bin/grep", "-E", "^(Cap|NoNewPrivs)", "/proc/self/status"));
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            String hex = String.format("%016x", set);
+            assertThat(r.output()).isEqualTo("CapInh:\t0000000000000000\nCapPrm:\t" + hex + "\nCapEff:\t" + hex
+                    + "\nCapBnd:\t" + hex + "\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\n");
+            Files.delete(output);
+        }
+    }
+
+    @Test
+    void anotherUserRunsWithItsGroupsAndNoCapabilities() throws Exception {
+        ContainerSpec spec = new ContainerSpec(layers, upper, dir.resolve("work"), rootfs,
+                List.of("/bin/sh", "-c", "id -u; id -g; id -G; grep -E '^(CapPrm|CapEff|CapBnd|NoNewPrivs)' /proc/self/status"),
+                ENV, "/home/app", HOSTNAME, new User(1000, 1000, List.of(1000L, 50L)),
+                ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+        Result r = run(spec);
+        String set = String.format("%016x", ContainerSpec.DEFAULT_CAPABILITIES);
+        assertThat(r).isEqualTo(new Result(0, "1000\n1000\n1000 50\nCapPrm:\t0000000000000000\n"
+                + "CapEff:\t0000000000000000\nCapBnd:\t" + set + "\nNoNewPrivs:\t1\n"));
+        // the setup thread's setresuid cleared the JVM's dumpable flag: it must be back
+        assertThat(Capabilities.prctl(3 /* PR_GET_DUMPABLE */, 0, 0, 0, 0)).isOne();
+        assertThat(Files.readString(Path.of("/proc/self/status"))).contains("Uid:\t0\t0\t0\t0");
+    }
+
+    @Test
+    void exitCodesAreTheAppsOwn() throws Exception {
+        assertThat(run("true").exitCode()).isZero();
+        assertThat(run("exit 42").exitCode()).isEqualTo(42);
+        Result searched = run(spec(ContainerSpec.DEFAULT_CAPABILITIES, "sh", "-c", "echo $0 $JRUN_TEST; exit 3"));
+        assertThat(searched).isEqualTo(new Result(3, "sh 1\n"));
+    }
+
+    @Test
+    void aMissingCommandIs127() {
+        for (String command : new String[] {"/no/such/command", "no-such-command"}) {
+            assertThatThrownBy(() -> Launcher.start(spec(ContainerSpec.DEFAULT_CAPABILITIES, command)))
+                    .isInstanceOfSatisfying(LaunchException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(127);
+                        assertThat(e.getMessage()).contains("\"" + command + "\"").contains("not found");
+                    });
+        }
+    }
+
+    @Test
+    void aCommandThatCannotBeExecutedIs126() {
+        for (String command : new String[] {"/etc/passwd", "/srv"}) {
+            assertThatThrownBy(() -> Launcher.start(spec(ContainerSpec.DEFAULT_CAPABILITIES, command)))
+                    .isInstanceOfSatisfying(LaunchException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(126);
+                        assertThat(e.getMessage()).contains("\"" + command + "\"");
+                    });
+        }
+    }
+
+    /** Waits (bounded) for the container to create {@code name} in its root. */
+    private void awaitFileInUpper(String name) throws InterruptedException {
+        Path file = upper.resolve(name);
+        for (int i = 0; i < 1000 && !Files.exists(file); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(file).as("the container's readiness marker").exists();
+    }
+
+    @Test
+    void killedBySigkillIs137AndTheWholePidNamespaceGoes() throws Exception {
+        RunningContainer c = Launcher.start(sh("sleep 1000 & touch /ready; wait"));
+        awaitFileInUpper("ready");
+        List<Long> inside = new ArrayList<>();
+        ProcessHandle.of(c.pid()).orElseThrow().children().forEach(p -> inside.add(p.pid()));
+        assertThat(inside).as("the background sleep").hasSize(1);
+        c.signal(Processes.SIGKILL);
+        assertThat(c.waitForExit()).isEqualTo(137);
+        for (long pid : inside) {
+            for (int i = 0; i < 500 && Files.exists(Path.of("/proc/" + pid)); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(Path.of("/proc/" + pid)).as("the container's other process").doesNotExist();
+        }
+    }
+
+    @Test
+    void sigtermReachesAnAppThatHandlesIt() throws Exception {
+        // pid 1 of a pid namespace only gets the signals it handles (SIGKILL aside): as in docker,
+        // an app that wants SIGTERM installs a handler.
+        RunningContainer c = Launcher.start(sh("trap 'echo got TERM; exit 143' TERM; touch /ready; sleep 1000 & wait"));
+        awaitFileInUpper("ready");
+        c.signal(Processes.SIGTERM);
+        assertThat(c.waitForExit()).isEqualTo(143);
+        assertThat(Files.readString(output)).isEqualTo("got TERM\n");
+        c.signal(Processes.SIGKILL); // reaped: a no-op, never a stray signal
+    }
+
+    @Test
+    void twoContainersRunSideBySideEachWithItsOwnPid1() throws Exception {
+        RunningContainer first = Launcher.start(sh("trap 'exit 7' TERM; touch /ready; sleep 1000 & wait"));
+        try {
+            awaitFileInUpper("ready");
+            Path upper2 = Files.createDirectory(dir.resolve("upper2"));
+            Path rootfs2 = Files.createDirectory(dir.resolve("rootfs2"));
+            Path output2 = dir.resolve("output2");
+            ContainerSpec second = new ContainerSpec(layers, upper2, Files.createDirectory(dir.resolve("work2")), rootfs2,
+                    List.of("/bin/sh", "-c", "echo $$; ls /proc > /tmp/ps; grep -c '^[0-9]' /tmp/ps; ls /ready 2>&1"), ENV, "/", "second",
+                    User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output2));
+            RunningContainer other = Launcher.start(second);
+            assertThat(other.pid()).isNotEqualTo(first.pid());
+            assertThat(other.waitForExit()).isOne(); // ls of the first one's /ready fails: separate roots
+            assertThat(Files.readString(output2)).startsWith("1\n2\n").contains("No such file");
+            assertThat(tasksSeeing(rootfs2)).isEmpty();
+        } finally {
+            first.signal(Processes.SIGTERM);
+            assertThat(first.waitForExit()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void aSetupFailureLeavesNothingBehind() {
+        ContainerSpec broken = new ContainerSpec(List.of(dir.resolve("no-such-layer")), upper, dir.resolve("work"),
+                rootfs, List.of("/bin/true"), ENV, "/", HOSTNAME, User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+        assertThatThrownBy(() -> Launcher.start(broken))
+                .isInstanceOfSatisfying(LaunchException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(125);
+                    assertThat(e.getMessage()).startsWith("cannot set up the container: ").contains("no-such-layer");
+                });
+    }
+
+    @Test
+    void aMissingWorkingDirectoryIsCreated() throws Exception {
+        ContainerSpec spec = new ContainerSpec(layers, upper, dir.resolve("work"), rootfs, List.of("/bin/pwd"), ENV,
+                "/data/app", HOSTNAME, User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+        assertThat(run(spec)).isEqualTo(new Result(0, "/data/app\n"));
+        assertThat(upper.resolve("data/app")).isDirectory();
+    }
+}

@@ -1,0 +1,123 @@
+package io.jrun.runtime;
+
+import io.jrun.linux.AtFlags;
+import io.jrun.linux.Capabilities;
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Fd;
+import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.Mounts;
+import io.jrun.linux.Namespaces;
+import io.jrun.linux.OpenFlags;
+import io.jrun.linux.Processes;
+import io.jrun.linux.Spawn;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of the throw-away setup thread: it transforms itself into the container (its
+ * namespaces, root, capabilities; all per thread) and posix_spawns the app, which inherits
+ * exactly that. The thread ends right after; its mount namespace then lives on in the app only.
+ *
+ * <p>Order matters: unshare(CLONE_NEWPID) comes after everything that may start a thread (the
+ * thread could never create one again) and before the capability drop (it needs CAP_SYS_ADMIN).
+ * After the pivot no class can be loaded: everything used later is loaded by {@link Preload}.
+ */
+final class ContainerSetup {
+    private static final int NAMESPACES = Namespaces.CLONE_FS | Namespaces.CLONE_NEWNS | Namespaces.CLONE_NEWUTS
+            | Namespaces.CLONE_NEWIPC | Namespaces.CLONE_NEWNET | Namespaces.CLONE_NEWCGROUP;
+
+    private ContainerSetup() {
+    }
+
+    static void run(ContainerSpec spec, Handoff handoff) {
+        List<Fd> open = new ArrayList<>();
+        try {
+            handoff.setupTid = Processes.gettid();
+            int lastCap = Capabilities.lastCap();
+            Spawn.FileActions actions = new Spawn.FileActions();
+            try {
+                int[] stdio = openStdio(spec.stdio(), open);
+
+                Namespaces.unshare(NAMESPACES);
+                Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
+                Fd mountNs = FileSyscalls.openat(AtFlags.AT_FDCWD, "/proc/thread-self/ns/mnt",
+                        OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
+                handoff.mountNsFd = mountNs.value(); // closed by the Launcher
+
+                Fd root = RootFs.mountOverlay(spec.layers(), spec.upperDir(), spec.workDir(), spec.rootfs());
+                open.add(root);
+                Fd dev = DevFs.mount(root.value());
+                open.add(dev);
+                SysFs.mount(root.value());
+                RootFs.directory(root.value(), "/proc").close(); // the gate keeper mounts it
+                EtcFiles.write(root.value(), spec.hostname());
+                Namespaces.sethostname(spec.hostname());
+                RootFs.directory(root.value(), spec.workingDir()).close();
+                String executable = Executables.resolve(root.value(), spec.argv().getFirst(), spec.path());
+
+                handoff.gateFd = Gate.create(dev.value(), spec.user()).value(); // closed by the Launcher
+                Gate.addTo(actions, dev.value()); // first: the child waits here; dev's number is ours
+                for (int fd = 0; fd < 3; fd++) {
+                    if (stdio[fd] >= 0) {
+                        actions.dup2(stdio[fd], fd);
+                    }
+                }
+                actions.chdir(spec.workingDir()).closeFrom(3);
+
+                RootFs.pivot(root);
+                Namespaces.unshare(Namespaces.CLONE_NEWPID);
+                Privileges.restrict(spec.capabilities(), lastCap, spec.user());
+
+                handoff.readyToSpawn.countDown();
+                try {
+                    handoff.pid = Spawn.spawn(executable, spec.argv(), spec.env(), actions, Spawn.POSIX_SPAWN_SETSID, 0);
+                } catch (ErrnoException e) {
+                    handoff.spawnError = e;
+                } finally {
+                    handoff.spawnReturned = true;
+                }
+            } finally {
+                actions.close();
+            }
+        } catch (Throwable t) {
+            handoff.setupFailure = t;
+        } finally {
+            for (Fd fd : open) {
+                try {
+                    fd.close();
+                } catch (ErrnoException e) {
+                    // nothing to do: the descriptor is gone either way
+                }
+            }
+            handoff.readyToSpawn.countDown();
+        }
+    }
+
+    /** Opens the host files of {@code stdio} before the pivot; -1 where jrun's own is kept. */
+    private static int[] openStdio(Stdio stdio, List<Fd> open) throws ErrnoException {
+        int[] fds = {-1, -1, -1};
+        if (stdio.stdin() != null) {
+            fds[0] = track(open, FileSyscalls.openat(AtFlags.AT_FDCWD, stdio.stdin().toString(),
+                    OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0));
+        }
+        if (stdio.stdout() != null) {
+            fds[1] = track(open, output(stdio.stdout()));
+        }
+        if (stdio.stderr() != null) {
+            fds[2] = stdio.stderr().equals(stdio.stdout()) ? fds[1] : track(open, output(stdio.stderr()));
+        }
+        return fds;
+    }
+
+    private static Fd output(Path file) throws ErrnoException {
+        return FileSyscalls.openat(AtFlags.AT_FDCWD, file.toString(),
+                OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_TRUNC | OpenFlags.O_CLOEXEC, 0644);
+    }
+
+    private static int track(List<Fd> open, Fd fd) {
+        open.add(fd);
+        return fd.value();
+    }
+}

@@ -1,0 +1,99 @@
+package io.jrun.runtime;
+
+import io.jrun.linux.Capabilities;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the launcher needs to start one container.
+ *
+ * @param layers       the image's unpacked layer directories, lowest first
+ * @param upperDir     the container's own writable overlay layer (an empty directory at first)
+ * @param workDir      overlayfs' work directory, on the same file system as upperDir
+ * @param rootfs       an empty directory the overlay is mounted on (in the container's mount
+ *                     namespace only: the host never sees the mount)
+ * @param argv         the command; argv[0] without a slash is searched in the env's PATH inside
+ *                     the image, as docker does
+ * @param env          the environment, "K=V" strings
+ * @param workingDir   absolute path inside the container; created when missing, as docker does
+ * @param hostname     the container's host name (UTS namespace and /etc/hostname)
+ * @param user         who the app runs as
+ * @param capabilities the bounding set, and for root the permitted and effective set too, one
+ *                     bit per CAP_* number; inheritable and ambient stay empty (docker and podman
+ *                     since CVE-2022-24769), so an app run as another user has none
+ * @param stdio        where the app's stdin, stdout and stderr go
+ */
+public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
+                            List<String> argv, List<String> env, String workingDir, String hostname,
+                            User user, long capabilities, Stdio stdio) {
+
+    /**
+     * podman's default capability set: no MKNOD (without a device cgroup a container could make
+     * usable device nodes), NET_RAW or AUDIT_WRITE.
+     */
+    public static final long DEFAULT_CAPABILITIES = bits(Capabilities.CAP_CHOWN, Capabilities.CAP_DAC_OVERRIDE,
+            Capabilities.CAP_FOWNER, Capabilities.CAP_FSETID, Capabilities.CAP_KILL,
+            Capabilities.CAP_NET_BIND_SERVICE, Capabilities.CAP_SETFCAP, Capabilities.CAP_SETGID,
+            Capabilities.CAP_SETPCAP, Capabilities.CAP_SETUID, Capabilities.CAP_SYS_CHROOT);
+
+    /** docker's PATH for an image whose environment sets none. */
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /** RFC 1123 labels, at most 64 bytes as the kernel allows. */
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*");
+
+    public ContainerSpec {
+        layers = List.copyOf(layers);
+        argv = List.copyOf(argv);
+        env = List.copyOf(env);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("an image needs at least one layer");
+        }
+        for (Path p : List.of(upperDir, workDir, rootfs)) {
+            if (!p.isAbsolute()) {
+                throw new IllegalArgumentException("container directories must be absolute paths: " + p);
+            }
+        }
+        if (argv.isEmpty() || argv.getFirst().isEmpty()) {
+            throw new IllegalArgumentException("no command to run: the image has no Entrypoint or Cmd; give one after --");
+        }
+        if (!workingDir.startsWith("/")) {
+            throw new IllegalArgumentException("the working directory must be an absolute path, not \"" + workingDir + "\"");
+        }
+        if (hostname.length() > 64 || !HOSTNAME.matcher(hostname).matches()) {
+            throw new IllegalArgumentException("invalid hostname \"" + hostname + "\": use letters, digits, '-' and '.', at most 64 characters");
+        }
+        for (String e : env) {
+            if (e.indexOf('=') <= 0) {
+                throw new IllegalArgumentException("environment entries must be K=V, not \"" + e + "\"");
+            }
+        }
+        if (user == null) {
+            user = User.ROOT;
+        }
+        if (stdio == null) {
+            stdio = Stdio.inherit();
+        }
+    }
+
+    /** A capability set from CAP_* numbers. */
+    public static long bits(int... capabilities) {
+        long set = 0;
+        for (int c : capabilities) {
+            set |= 1L << c;
+        }
+        return set;
+    }
+
+    /** The PATH the command is searched in: the spec's own, or docker's default. */
+    public String path() {
+        for (String e : env) {
+            if (e.startsWith("PATH=")) {
+                return e.substring(5);
+            }
+        }
+        return DEFAULT_PATH;
+    }
+}

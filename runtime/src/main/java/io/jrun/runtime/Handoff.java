@@ -1,0 +1,21 @@
+package io.jrun.runtime;
+
+import java.util.concurrent.CountDownLatch;
+
+/** What the setup thread and the gate keeper tell each other and the caller during one launch. */
+final class Handoff {
+    /** Counted down when the setup thread is about to spawn, or has failed before. */
+    final CountDownLatch readyToSpawn = new CountDownLatch(1);
+    volatile long setupTid;
+    /** The container's mount namespace (/proc/thread-self/ns/mnt of the setup thread), or -1. */
+    volatile int mountNsFd = -1;
+    /** An O_PATH descriptor of the gate FIFO, or -1; closed by the Launcher, after both threads. */
+    volatile int gateFd = -1;
+    volatile Throwable setupFailure;
+    /** posix_spawn has returned: the child has exec'd or is gone. */
+    volatile boolean spawnReturned;
+    volatile long pid;
+    volatile io.jrun.linux.ErrnoException spawnError;
+    volatile Throwable gateFailure;
+    volatile boolean released;
+}

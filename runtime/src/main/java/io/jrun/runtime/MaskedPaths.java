@@ -1,0 +1,72 @@
+package io.jrun.runtime;
+
+import io.jrun.linux.AtFlags;
+import io.jrun.linux.Errno;
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Fd;
+import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.FileTypes;
+import io.jrun.linux.Mounts;
+import io.jrun.linux.OpenFlags;
+import io.jrun.linux.ResolveFlags;
+
+/**
+ * docker's (runc's) masked and read-only paths of /proc and /sys: kernel interfaces a container
+ * should neither read nor write. A masked file gets /dev/null bound over it, a masked directory
+ * an empty read-only tmpfs; read-only paths become read-only bind mounts of themselves. Paths
+ * this kernel lacks are skipped.
+ */
+final class MaskedPaths {
+    private MaskedPaths() {
+    }
+
+    static final String[] MASKED = {"/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware", "/sys/devices/virtual/powercap"};
+    static final String[] READ_ONLY = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+
+    private static final long LOCKED_DOWN = Mounts.MOUNT_ATTR_RDONLY | Mounts.MOUNT_ATTR_NOSUID
+            | Mounts.MOUNT_ATTR_NODEV | Mounts.MOUNT_ATTR_NOEXEC;
+
+    /** Applies both lists inside the root {@code rootFd} (its /proc, /sys and /dev mounted). */
+    static void apply(int rootFd) throws ErrnoException {
+        for (String path : MASKED) {
+            try (Fd target = openInRoot(rootFd, path)) {
+                if (target == null) {
+                    continue;
+                }
+                boolean directory = FileTypes.isDirectory(FileSyscalls.statx(target.value(), "", AtFlags.AT_EMPTY_PATH).mode());
+                try (Fd cover = directory
+                        ? RootFs.create("tmpfs", "tmpfs", LOCKED_DOWN)
+                        : Mounts.openTree(rootFd, "dev/null", Mounts.OPEN_TREE_CLONE | Mounts.OPEN_TREE_CLOEXEC)) {
+                    RootFs.attach(cover, target);
+                }
+            }
+        }
+        for (String path : READ_ONLY) {
+            try (Fd target = openInRoot(rootFd, path)) {
+                if (target == null) {
+                    continue;
+                }
+                try (Fd copy = Mounts.openTree(target.value(), "", Mounts.OPEN_TREE_CLONE | Mounts.OPEN_TREE_CLOEXEC
+                        | Mounts.AT_RECURSIVE | AtFlags.AT_EMPTY_PATH)) {
+                    Mounts.mountSetattr(copy.value(), "", AtFlags.AT_EMPTY_PATH | Mounts.AT_RECURSIVE, LOCKED_DOWN, 0, 0);
+                    RootFs.attach(copy, target);
+                }
+            }
+        }
+    }
+
+    /** An O_PATH descriptor of {@code path} resolved inside the root, or null when it does not exist. */
+    private static Fd openInRoot(int rootFd, String path) throws ErrnoException {
+        try {
+            return FileSyscalls.openat2(rootFd, path.substring(1), OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC,
+                    0, ResolveFlags.RESOLVE_IN_ROOT);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.jrun.runtime;
+
+import io.jrun.linux.AtFlags;
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Errno;
+import io.jrun.linux.Fd;
+import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.Mounts;
+import io.jrun.linux.OpenFlags;
+import io.jrun.linux.ResolveFlags;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The container's root: an overlay of the image's layers with the container's upper dir, and
+ * the pivot into it. Runs on the setup thread, in its private mount namespace.
+ */
+final class RootFs {
+    private RootFs() {
+    }
+
+    /**
+     * Mounts the overlay on {@code rootfs} and returns an O_PATH descriptor of its root. One
+     * fsconfig("lowerdir+") per layer, uppermost first: mount(2)'s option string is capped at a
+     * page, which images with many layers (or long store paths) exceed.
+     */
+    static Fd mountOverlay(List<Path> layersLowestFirst, Path upper, Path work, Path rootfs) throws ErrnoException {
+        try (Fd context = Mounts.fsopen("overlay", Mounts.FSOPEN_CLOEXEC)) {
+            Mounts.fsconfigString(context.value(), "source", "jrun");
+            for (int i = layersLowestFirst.size() - 1; i >= 0; i--) {
+                Mounts.fsconfigString(context.value(), "lowerdir+", layersLowestFirst.get(i).toString());
+            }
+            Mounts.fsconfigString(context.value(), "upperdir", upper.toString());
+            Mounts.fsconfigString(context.value(), "workdir", work.toString());
+            Mounts.fsconfigCreate(context.value());
+            try (Fd mount = Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, 0)) {
+                Mounts.moveMount(mount.value(), "", AtFlags.AT_FDCWD, rootfs.toString(), Mounts.MOVE_MOUNT_F_EMPTY_PATH);
+            }
+        }
+        return FileSyscalls.openat(AtFlags.AT_FDCWD, rootfs.toString(),
+                OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+    }
+
+    /**
+     * An O_PATH descriptor of the directory {@code path} inside the container's root, resolved
+     * as if the root were "/" (an image's symlinks can never lead out to the host), created
+     * (mode 0755) when missing.
+     */
+    static Fd directory(int rootFd, String path) throws ErrnoException {
+        String relative = path.replaceAll("^/+", "");
+        if (relative.isEmpty()) {
+            relative = ".";
+        }
+        try {
+            return open(rootFd, relative);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+        }
+        // create each missing component, again resolved in the root
+        StringBuilder prefix = new StringBuilder();
+        for (String part : relative.split("/+")) {
+            if (!prefix.isEmpty()) {
+                prefix.append('/');
+            }
+            prefix.append(part);
+            try (Fd ignored = open(rootFd, prefix.toString())) {
+                // exists
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT) {
+                    throw e;
+                }
+                int slash = prefix.lastIndexOf("/");
+                try (Fd parent = slash < 0 ? open(rootFd, ".") : open(rootFd, prefix.substring(0, slash))) {
+                    FileSyscalls.mkdirat(parent.value(), part, 0755);
+                }
+            }
+        }
+        return open(rootFd, relative);
+    }
+
+    private static Fd open(int rootFd, String relative) throws ErrnoException {
+        return FileSyscalls.openat2(rootFd, relative, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0,
+                ResolveFlags.RESOLVE_IN_ROOT);
+    }
+
+    /**
+     * Attaches the detached mount {@code mountFd} (from fsmount) on the directory {@code targetFd}
+     * holds: no path is looked up again, so nothing can be swapped in between.
+     */
+    static void attach(Fd mountFd, Fd targetFd) throws ErrnoException {
+        Mounts.moveMount(mountFd.value(), "", targetFd.value(), "",
+                Mounts.MOVE_MOUNT_F_EMPTY_PATH | Mounts.MOVE_MOUNT_T_EMPTY_PATH);
+    }
+
+    /** A new file system of {@code type} with {@code options} (key=value or flag), as a detached mount. */
+    static Fd create(String type, String source, long attributes, String... options) throws ErrnoException {
+        try (Fd context = Mounts.fsopen(type, Mounts.FSOPEN_CLOEXEC)) {
+            Mounts.fsconfigString(context.value(), "source", source);
+            for (String option : options) {
+                int eq = option.indexOf('=');
+                if (eq < 0) {
+                    Mounts.fsconfigFlag(context.value(), option);
+                } else {
+                    Mounts.fsconfigString(context.value(), option.substring(0, eq), option.substring(eq + 1));
+                }
+            }
+            Mounts.fsconfigCreate(context.value());
+            return Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, attributes);
+        }
+    }
+
+    /** Mounts a new file system on {@code path} inside the root (created when missing). */
+    static void mount(int rootFd, String path, String type, String source, long attributes, String... options)
+            throws ErrnoException {
+        try (Fd mount = create(type, source, attributes, options); Fd target = directory(rootFd, path)) {
+            attach(mount, target);
+        }
+    }
+
+    /**
+     * pivot_root into {@code rootFd}: the old root is stacked under the new one and detached,
+     * so no put_old directory is needed and nothing of the host stays reachable. The calling
+     * thread cannot load classes afterwards.
+     */
+    static void pivot(Fd rootFd) throws ErrnoException {
+        Mounts.fchdir(rootFd.value());
+        Mounts.pivotRoot(".", ".");
+        Mounts.umount2(".", Mounts.MNT_DETACH);
+        Mounts.chdir("/");
+    }
+}

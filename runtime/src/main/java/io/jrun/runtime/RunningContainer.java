@@ -1,0 +1,61 @@
+package io.jrun.runtime;
+
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Fd;
+import io.jrun.linux.Processes;
+
+/**
+ * A started container: its pid 1, as the host sees it. The caller must {@link #waitForExit()}
+ * (that reaps it); signals go through a pidfd, so they can never hit a recycled pid.
+ */
+public final class RunningContainer {
+    private final long pid;
+    private final Fd pidfd;
+    private final Object lock = new Object();
+    private final Object waiting = new Object(); // one wait4 at a time: a second would see ECHILD
+    private Integer exitCode; // guarded by lock; set once reaped
+
+    RunningContainer(long pid, Fd pidfd) {
+        this.pid = pid;
+        this.pidfd = pidfd;
+    }
+
+    /** The app's process id in the host's pid namespace (it is 1 inside the container). */
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * Sends {@code signal} to the app. Careful, a kernel rule: pid 1 of a pid namespace only
+     * receives the signals it has a handler for, except SIGKILL (and SIGSTOP); so a SIGTERM to
+     * an app that does not handle it is dropped, as with docker. Does nothing once reaped.
+     */
+    public void signal(int signal) throws ErrnoException {
+        synchronized (lock) {
+            if (exitCode == null) {
+                Processes.pidfdSendSignal(pidfd.value(), signal);
+            }
+        }
+    }
+
+    /**
+     * Waits for the app to end and reaps it; returns its exit code, or 128 + N when signal N
+     * killed it. When pid 1 ends, the kernel kills the rest of the container's pid namespace,
+     * and its mounts go with the last process in its mount namespace. Safe to call again.
+     */
+    public int waitForExit() throws ErrnoException {
+        synchronized (waiting) {
+            synchronized (lock) {
+                if (exitCode != null) {
+                    return exitCode;
+                }
+            }
+            Processes.ExitStatus status = Processes.wait4(pid, 0);
+            synchronized (lock) {
+                exitCode = status.shellCode();
+                pidfd.close();
+                return exitCode;
+            }
+        }
+    }
+}
