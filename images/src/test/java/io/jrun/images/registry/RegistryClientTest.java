@@ -567,8 +567,10 @@ class RegistryClientTest {
                 in.readAllBytes();
             }
         }).isInstanceOf(RegistryException.class).hasMessageContaining("kept breaking").hasMessageContaining("check the network");
+        // Bounded: the resumes, plus at most one transport-level retry when the cut happens
+        // before the response headers arrive instead of inside the body (a timing matter).
         assertThat(registry.requestsTo("/v2/app/blobs/" + d.digest()).size())
-                .isEqualTo(1 + BlobStream.MAX_RESUMES_WITHOUT_PROGRESS);
+                .isBetween(1 + BlobStream.MAX_RESUMES_WITHOUT_PROGRESS, 2 + BlobStream.MAX_RESUMES_WITHOUT_PROGRESS);
     }
 
     @Test
