@@ -61,16 +61,20 @@ class ConcurrentFetchTest {
     void concurrentFetchesOfOneImageBothSucceed(@TempDir Path state) throws Exception {
         JrunCli jrun = new JrunCli(state);
         List<Process> processes = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
+            Path output = work.resolve("concurrent-" + System.nanoTime() + ".log");
+            outputs.add(output);
             processes.add(jrun.command("fetch", "--insecure-registry", addr, addr + "/test/busybox:latest")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start());
+                    .redirectOutput(output.toFile()).redirectErrorStream(true).start());
         }
         // gc at the same time must neither break the fetches nor remove what they fetched.
         JrunCli.Result gc = jrun.run("image", "gc");
         assertThat(gc.exitCode()).as(gc.toString()).isZero();
-        for (Process p : processes) {
+        for (int i = 0; i < processes.size(); i++) {
+            Process p = processes.get(i);
             assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-            assertThat(p.exitValue()).isZero();
+            assertThat(p.exitValue()).as("fetch %d: %s", i, Files.readString(outputs.get(i))).isZero();
         }
         StoreState store = new StoreState(state);
         store.assertConsistent();
