@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,21 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Mounting on throw-away threads, each in its own private mount namespace, so nothing can
  * reach the host; every test also checks the host's mount table is unchanged.
  */
+@org.junit.jupiter.api.extension.ExtendWith(HostMountsUnchanged.class)
 class MountsTest {
     @TempDir
     Path dir;
 
-    private String mountsBefore;
-
-    @BeforeEach
-    void recordMounts() throws IOException {
-        mountsBefore = Throwaway.mountinfo();
-    }
-
-    @AfterEach
-    void noMountLeftOnTheHost() throws IOException {
-        assertThat(Throwaway.mountinfo()).isEqualTo(mountsBefore);
-    }
 
     /** The first steps of every container setup: a private mount namespace for this thread. */
     private static void privateMountNamespace() throws ErrnoException {

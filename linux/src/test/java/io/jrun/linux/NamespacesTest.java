@@ -14,27 +14,15 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Namespaces are per thread: the root tests against the real kernel. */
+@org.junit.jupiter.api.extension.ExtendWith(HostMountsUnchanged.class)
 class NamespacesTest {
     @TempDir
     Path dir;
 
-    private String mountsBefore;
-
-    @BeforeEach
-    void recordMounts() throws IOException {
-        mountsBefore = Throwaway.mountinfo();
-    }
-
-    @AfterEach
-    void noMountLeftOnTheHost() throws IOException {
-        assertThat(Throwaway.mountinfo()).isEqualTo(mountsBefore);
-    }
 
     @Test
     void aMountNamespaceBelongsToOneThreadAndDiesWithIt() throws Exception {
