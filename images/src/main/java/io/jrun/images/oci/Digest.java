@@ -37,15 +37,7 @@ public record Digest(String algorithm, String hex) {
     }
 
     public static Digest sha256(byte[] content) {
-        return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(content)));
-    }
-
-    public static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return new Digest("sha256", HexFormat.of().formatHex(newMessageDigest("sha256").digest(content)));
     }
 
     /** A fresh MessageDigest for this digest's algorithm. */
