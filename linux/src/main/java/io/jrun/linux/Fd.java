@@ -32,6 +32,15 @@ public final class Fd implements AutoCloseable {
         }
     }
 
+    /** Closes, ignoring errors: for cleanup paths where the descriptor is gone either way. */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (ErrnoException e) {
+            // nothing to do
+        }
+    }
+
     @Override
     public String toString() {
         return "fd " + value + (closed ? " (closed)" : "");

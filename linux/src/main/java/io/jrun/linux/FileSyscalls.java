@@ -282,6 +282,27 @@ public final class FileSyscalls {
         }
     }
 
+    /**
+     * Reads {@code fd} to its end, at most {@code limit} bytes; fails with EFBIG beyond that,
+     * so a hostile file (an image's /etc/passwd, say) cannot make jrun read without end.
+     */
+    public static byte[] readAll(int fd, int limit) throws ErrnoException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(65536);
+            while (true) {
+                long n = call("read", null, NR.read(), fd, buffer.address(), buffer.byteSize());
+                if (n == 0) {
+                    return out.toByteArray();
+                }
+                if (out.size() + n > limit) {
+                    throw new ErrnoException("read", null, Errno.EFBIG);
+                }
+                out.write(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), 0, (int) n);
+            }
+        }
+    }
+
     private static void setxattr(String call, long nr, String path, String name, byte[] value)
             throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {

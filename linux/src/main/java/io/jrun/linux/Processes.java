@@ -89,4 +89,21 @@ public final class Processes {
         int space = text.indexOf(' ');
         return space > 0 && text.substring(0, space).equals(String.valueOf(Syscall.NR.openat()));
     }
+
+    /**
+     * The process's start time in clock ticks since boot (field 22 of /proc/PID/stat): with
+     * the pid, it names one process for good, as pids are recycled. Empty once it is gone.
+     * The command name (field 2) may hold spaces and parentheses: fields are counted after
+     * the last ')'.
+     */
+    public static java.util.OptionalLong startTime(long pid) throws IOException {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        } catch (NoSuchFileException e) {
+            return java.util.OptionalLong.empty();
+        }
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return java.util.OptionalLong.of(Long.parseLong(fields[19])); // field 22 is the 20th after the name
+    }
 }
