@@ -40,7 +40,7 @@ final class ContainerSetup {
             try {
                 int[] stdio = openStdio(spec.stdio(), open);
 
-                Namespaces.unshare(NAMESPACES);
+                Namespaces.unshare(spec.network() == Network.HOST ? NAMESPACES & ~Namespaces.CLONE_NEWNET : NAMESPACES);
                 Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
                 Fd mountNs = FileSyscalls.openat(AtFlags.AT_FDCWD, "/proc/thread-self/ns/mnt",
                         OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
@@ -52,12 +52,18 @@ final class ContainerSetup {
                 open.add(dev);
                 SysFs.mount(root.value());
                 RootFs.directory(root.value(), "/proc").close(); // the gate keeper mounts it
-                EtcFiles.write(root.value(), spec.hostname());
+                UserLookup.Resolved user = ImageUsers.resolve(root.value(), spec.user());
+                List<String> env = withHome(spec.env(), user.home());
+                EtcFiles.write(root.value(), spec.hostname(), spec.resolvConf());
                 Namespaces.sethostname(spec.hostname());
+                Volumes.mount(root.value(), spec.mounts(), spec.readOnly());
                 RootFs.directory(root.value(), spec.workingDir()).close();
+                if (spec.readOnly()) {
+                    Volumes.makeRootReadOnly(root.value());
+                }
                 String executable = Executables.resolve(root.value(), spec.argv().getFirst(), spec.path());
 
-                handoff.gateFd = Gate.create(dev.value(), spec.user()).value(); // closed by the Launcher
+                handoff.gateFd = Gate.create(dev.value(), user.user()).value(); // closed by the Launcher
                 Gate.addTo(actions, dev.value()); // first: the child waits here; dev's number is ours
                 for (int fd = 0; fd < 3; fd++) {
                     if (stdio[fd] >= 0) {
@@ -68,11 +74,11 @@ final class ContainerSetup {
 
                 RootFs.pivot(root);
                 Namespaces.unshare(Namespaces.CLONE_NEWPID);
-                Privileges.restrict(spec.capabilities(), lastCap, spec.user());
+                Privileges.restrict(spec.capabilities(), lastCap, user.user());
 
                 handoff.readyToSpawn.countDown();
                 try {
-                    handoff.pid = Spawn.spawn(executable, spec.argv(), spec.env(), actions, Spawn.POSIX_SPAWN_SETSID, 0);
+                    handoff.pid = Spawn.spawn(executable, spec.argv(), env, actions, Spawn.POSIX_SPAWN_SETSID, 0);
                 } catch (ErrnoException e) {
                     handoff.spawnError = e;
                 } finally {
@@ -93,6 +99,18 @@ final class ContainerSetup {
             }
             handoff.readyToSpawn.countDown();
         }
+    }
+
+    /** docker's rule: HOME from the user's passwd entry unless the environment sets one. */
+    private static List<String> withHome(List<String> env, String home) {
+        for (String e : env) {
+            if (e.startsWith("HOME=")) {
+                return env;
+            }
+        }
+        List<String> withHome = new ArrayList<>(env);
+        withHome.add("HOME=" + home);
+        return withHome;
     }
 
     /** Opens the host files of {@code stdio} before the pivot; -1 where jrun's own is kept. */

@@ -19,15 +19,23 @@ import java.util.regex.Pattern;
  * @param env          the environment, "K=V" strings
  * @param workingDir   absolute path inside the container; created when missing, as docker does
  * @param hostname     the container's host name (UTS namespace and /etc/hostname)
- * @param user         who the app runs as
+ * @param user         who the app runs as, docker's {@code USER[:GROUP]} with names or numbers;
+ *                     names are resolved from the image's own /etc/passwd and /etc/group at
+ *                     launch; "" is root
  * @param capabilities the bounding set, and for root the permitted and effective set too, one
  *                     bit per CAP_* number; inheritable and ambient stay empty (docker and podman
  *                     since CVE-2022-24769), so an app run as another user has none
  * @param stdio        where the app's stdin, stdout and stderr go
+ * @param mounts       volumes and tmpfs mounts, mounted in this order over the image's root
+ * @param network      the container's own network namespace, or the host's
+ * @param readOnly     the root is mounted read-only (with tmpfs on /run, /tmp and /var/tmp,
+ *                     as podman's --read-only does)
+ * @param resolvConf   the content of the container's /etc/resolv.conf, or null to keep the image's
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
-                            User user, long capabilities, Stdio stdio) {
+                            String user, long capabilities, Stdio stdio, List<MountSpec> mounts,
+                            Network network, boolean readOnly, String resolvConf) {
 
     /**
      * podman's default capability set: no MKNOD (without a device cgroup a container could make
@@ -48,6 +56,8 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         layers = List.copyOf(layers);
         argv = List.copyOf(argv);
         env = List.copyOf(env);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        network = network == null ? Network.NONE : network;
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an image needs at least one layer");
         }
@@ -71,11 +81,22 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
             }
         }
         if (user == null) {
-            user = User.ROOT;
+            user = "";
         }
         if (stdio == null) {
             stdio = Stdio.inherit();
         }
+    }
+
+    /**
+     * A spec with the defaults for what the launch engine's callers rarely set: no mounts, no
+     * network, a writable root and the image's own /etc/resolv.conf.
+     */
+    public ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs, List<String> argv,
+                         List<String> env, String workingDir, String hostname, String user, long capabilities,
+                         Stdio stdio) {
+        this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
+                List.of(), Network.NONE, false, null);
     }
 
     /** A capability set from CAP_* numbers. */

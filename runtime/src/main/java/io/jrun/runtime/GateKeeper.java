@@ -40,6 +40,12 @@ final class GateKeeper {
             if (child == 0) {
                 return; // posix_spawn returned before a child showed: it failed, and says why
             }
+            try {
+                handoff.listener.gated(child); // before setns: it may load classes
+            } catch (Exception e) {
+                throw new LaunchException(LaunchException.JRUN_ERROR, "cannot record the container's process: "
+                        + e.getMessage(), e);
+            }
             // host /proc paths: only until the setns in ProcMount
             try (Fd pidNs = FileSyscalls.openat(AtFlags.AT_FDCWD, "/proc/" + child + "/ns/pid",
                     OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);

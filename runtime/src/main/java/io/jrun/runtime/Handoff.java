@@ -4,6 +4,12 @@ import java.util.concurrent.CountDownLatch;
 
 /** What the setup thread and the gate keeper tell each other and the caller during one launch. */
 final class Handoff {
+    final LaunchListener listener;
+
+    Handoff(LaunchListener listener) {
+        this.listener = listener;
+    }
+
     /** Counted down when the setup thread is about to spawn, or has failed before. */
     final CountDownLatch readyToSpawn = new CountDownLatch(1);
     volatile long setupTid;

@@ -28,8 +28,13 @@ public final class Launcher {
      * found, 126 for one that cannot be executed, 125 otherwise.
      */
     public static RunningContainer start(ContainerSpec spec) throws LaunchException {
+        return start(spec, LaunchListener.NONE);
+    }
+
+    /** As {@link #start(ContainerSpec)}, telling {@code listener} the app's pid before it runs. */
+    public static RunningContainer start(ContainerSpec spec, LaunchListener listener) throws LaunchException {
         Preload.classes();
-        Handoff handoff = new Handoff();
+        Handoff handoff = new Handoff(listener);
         Thread setup = Thread.ofPlatform().name("jrun-setup").unstarted(() -> ContainerSetup.run(spec, handoff));
         Thread keeper = Thread.ofPlatform().name("jrun-gate-keeper").unstarted(() -> GateKeeper.run(handoff));
         keeper.start(); // may throw (no thread): nothing has happened yet
@@ -55,6 +60,9 @@ public final class Launcher {
                 reap(pid); // killed in the gate by the keeper: it never ran
             }
             Throwable cause = handoff.gateFailure;
+            if (cause instanceof LaunchException e) {
+                throw e;
+            }
             throw new LaunchException(LaunchException.JRUN_ERROR, "cannot mount /proc for the container: "
                     + (cause == null ? "the app never reached its gate" : cause.getMessage()), cause);
         }

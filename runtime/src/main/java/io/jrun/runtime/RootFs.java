@@ -5,6 +5,7 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Errno;
 import io.jrun.linux.Fd;
 import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.FileTypes;
 import io.jrun.linux.Mounts;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.ResolveFlags;
@@ -79,6 +80,37 @@ final class RootFs {
             }
         }
         return open(rootFd, relative);
+    }
+
+    /**
+     * An O_PATH descriptor of the file {@code path} inside the container's root, resolved as
+     * {@link #directory} does; an empty file (mode 0644) is created when missing, for a bind
+     * mount of a host file. A directory there fails with EISDIR.
+     */
+    static Fd file(int rootFd, String path) throws ErrnoException {
+        String relative = path.replaceAll("^/+", "");
+        int slash = relative.lastIndexOf('/');
+        try (Fd parent = directory(rootFd, slash < 0 ? "/" : relative.substring(0, slash))) {
+            String name = relative.substring(slash + 1);
+            try {
+                FileSyscalls.openat2(parent.value(), name, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL
+                        | OpenFlags.O_CLOEXEC, 0644, ResolveFlags.RESOLVE_BENEATH).close();
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EEXIST) {
+                    throw e;
+                }
+            }
+        }
+        Fd file = FileSyscalls.openat2(rootFd, relative, OpenFlags.O_PATH | OpenFlags.O_CLOEXEC, 0, ResolveFlags.RESOLVE_IN_ROOT);
+        try {
+            if (FileTypes.isDirectory(FileSyscalls.statx(file.value(), "", AtFlags.AT_EMPTY_PATH).mode())) {
+                throw new ErrnoException("mount", path, Errno.EISDIR);
+            }
+            return file;
+        } catch (ErrnoException e) {
+            file.close();
+            throw e;
+        }
     }
 
     private static Fd open(int rootFd, String relative) throws ErrnoException {

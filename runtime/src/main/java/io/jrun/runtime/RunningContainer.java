@@ -13,7 +13,7 @@ public final class RunningContainer {
     private final Fd pidfd;
     private final Object lock = new Object();
     private final Object waiting = new Object(); // one wait4 at a time: a second would see ECHILD
-    private Integer exitCode; // guarded by lock; set once reaped
+    private Processes.ExitStatus exitStatus; // guarded by lock; set once reaped
 
     RunningContainer(long pid, Fd pidfd) {
         this.pid = pid;
@@ -32,7 +32,7 @@ public final class RunningContainer {
      */
     public void signal(int signal) throws ErrnoException {
         synchronized (lock) {
-            if (exitCode == null) {
+            if (exitStatus == null) {
                 Processes.pidfdSendSignal(pidfd.value(), signal);
             }
         }
@@ -44,17 +44,22 @@ public final class RunningContainer {
      * and its mounts go with the last process in its mount namespace. Safe to call again.
      */
     public int waitForExit() throws ErrnoException {
+        return waitForExitStatus().shellCode();
+    }
+
+    /** As {@link #waitForExit()}, telling an exit code from a killing signal. */
+    public Processes.ExitStatus waitForExitStatus() throws ErrnoException {
         synchronized (waiting) {
             synchronized (lock) {
-                if (exitCode != null) {
-                    return exitCode;
+                if (exitStatus != null) {
+                    return exitStatus;
                 }
             }
             Processes.ExitStatus status = Processes.wait4(pid, 0);
             synchronized (lock) {
-                exitCode = status.shellCode();
+                exitStatus = status;
                 pidfd.close();
-                return exitCode;
+                return status;
             }
         }
     }

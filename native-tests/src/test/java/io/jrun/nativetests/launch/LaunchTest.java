@@ -108,7 +108,7 @@ class LaunchTest {
 
     private ContainerSpec spec(long capabilities, String... argv) {
         return new ContainerSpec(layers, upper, dir.resolve("work"), rootfs, List.of(argv), ENV, "/srv",
-                HOSTNAME, User.ROOT, capabilities, Stdio.toFile(output));
+                HOSTNAME, "", capabilities, Stdio.toFile(output));
     }
 
     private ContainerSpec sh(String script) {
@@ -214,7 +214,7 @@ class LaunchTest {
     void anotherUserRunsWithItsGroupsAndNoCapabilities() throws Exception {
         ContainerSpec spec = new ContainerSpec(layers, upper, dir.resolve("work"), rootfs,
                 List.of("/bin/sh", "-c", "id -u; id -g; id -G; grep -E '^(CapPrm|CapEff|CapBnd|NoNewPrivs)' /proc/self/status"),
-                ENV, "/home/app", HOSTNAME, new User(1000, 1000, List.of(1000L, 50L)),
+                ENV, "/home/app", HOSTNAME, "app",
                 ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
         Result r = run(spec);
         String set = String.format("%016x", ContainerSpec.DEFAULT_CAPABILITIES);
@@ -303,7 +303,7 @@ class LaunchTest {
             Path output2 = dir.resolve("output2");
             ContainerSpec second = new ContainerSpec(layers, upper2, Files.createDirectory(dir.resolve("work2")), rootfs2,
                     List.of("/bin/sh", "-c", "echo $$; ls /proc > /tmp/ps; grep -c '^[0-9]' /tmp/ps; ls /ready 2>&1"), ENV, "/", "second",
-                    User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output2));
+                    "", ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output2));
             RunningContainer other = Launcher.start(second);
             assertThat(other.pid()).isNotEqualTo(first.pid());
             assertThat(other.waitForExit()).isOne(); // ls of the first one's /ready fails: separate roots
@@ -318,7 +318,7 @@ class LaunchTest {
     @Test
     void aSetupFailureLeavesNothingBehind() {
         ContainerSpec broken = new ContainerSpec(List.of(dir.resolve("no-such-layer")), upper, dir.resolve("work"),
-                rootfs, List.of("/bin/true"), ENV, "/", HOSTNAME, User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+                rootfs, List.of("/bin/true"), ENV, "/", HOSTNAME, "", ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
         assertThatThrownBy(() -> Launcher.start(broken))
                 .isInstanceOfSatisfying(LaunchException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(125);
@@ -329,7 +329,7 @@ class LaunchTest {
     @Test
     void aMissingWorkingDirectoryIsCreated() throws Exception {
         ContainerSpec spec = new ContainerSpec(layers, upper, dir.resolve("work"), rootfs, List.of("/bin/pwd"), ENV,
-                "/data/app", HOSTNAME, User.ROOT, ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+                "/data/app", HOSTNAME, "", ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
         assertThat(run(spec)).isEqualTo(new Result(0, "/data/app\n"));
         assertThat(upper.resolve("data/app")).isDirectory();
     }

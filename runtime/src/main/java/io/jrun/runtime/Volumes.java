@@ -1,0 +1,98 @@
+package io.jrun.runtime;
+
+import io.jrun.linux.AtFlags;
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Errno;
+import io.jrun.linux.Fd;
+import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.FileTypes;
+import io.jrun.linux.Mounts;
+
+import java.util.List;
+
+/**
+ * The user's mounts ({@code -v}, {@code --tmpfs}) and {@code --read-only}, on the setup thread
+ * in the container's mount namespace, before the pivot. Every mount goes by descriptor: the
+ * source is cloned with open_tree, the target is opened inside the container's root
+ * (RESOLVE_IN_ROOT: an image's symlink cannot point it at the host), and move_mount attaches
+ * one to the other, so no path is looked up twice.
+ */
+final class Volumes {
+    private Volumes() {
+    }
+
+    /** podman's --read-only-tmpfs: the places programs expect to write. */
+    private static final String[][] READ_ONLY_TMPFS = {{"/run", "mode=755"}, {"/tmp", "mode=1777"}, {"/var/tmp", "mode=1777"}};
+
+    static void mount(int rootFd, List<MountSpec> mounts, boolean readOnly) throws LaunchException, ErrnoException {
+        if (readOnly) {
+            for (String[] tmpfs : READ_ONLY_TMPFS) {
+                RootFs.mount(rootFd, tmpfs[0], "tmpfs", "tmpfs", Mounts.MOUNT_ATTR_NOSUID | Mounts.MOUNT_ATTR_NODEV, tmpfs[1]);
+            }
+        }
+        for (MountSpec m : mounts) {
+            try {
+                switch (m) {
+                    case MountSpec.Bind b -> bind(rootFd, b);
+                    case MountSpec.Tmpfs t -> RootFs.mount(rootFd, t.target(), "tmpfs", "tmpfs", attributes(t),
+                            t.options().toArray(String[]::new));
+                }
+            } catch (ErrnoException e) {
+                String what = m instanceof MountSpec.Bind b ? "volume " + b.source() + " on " + b.target() : "tmpfs on " + m.target();
+                throw new LaunchException(LaunchException.JRUN_ERROR, "cannot mount " + what + ": " + Errno.message(e.errno())
+                        + " (" + e.errnoName() + "): check the path in the image and on the host", e);
+            }
+        }
+    }
+
+    /**
+     * Makes the root read-only. Last, after every mount point and the working directory
+     * exist: nothing can be created in the root afterwards. Only the root mount: /dev, /proc,
+     * the tmpfs mounts and the volumes keep their own flags.
+     */
+    static void makeRootReadOnly(int rootFd) throws ErrnoException {
+        Mounts.mountSetattr(rootFd, "", AtFlags.AT_EMPTY_PATH, Mounts.MOUNT_ATTR_RDONLY, 0, 0);
+    }
+
+    private static void bind(int rootFd, MountSpec.Bind b) throws LaunchException, ErrnoException {
+        Fd tree;
+        try {
+            tree = Mounts.openTree(AtFlags.AT_FDCWD, b.source().toString(),
+                    Mounts.OPEN_TREE_CLONE | Mounts.OPEN_TREE_CLOEXEC | Mounts.AT_RECURSIVE);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) {
+                throw new LaunchException(LaunchException.JRUN_ERROR, "volume source " + b.source()
+                        + " does not exist on the host: create it first, or correct the path", e);
+            }
+            throw e;
+        }
+        try (tree) {
+            boolean directory = FileTypes.isDirectory(FileSyscalls.statx(tree.value(), "", AtFlags.AT_EMPTY_PATH).mode());
+            if (b.readOnly()) {
+                // recursive: a read-only volume must not have writable mounts below it
+                Mounts.mountSetattr(tree.value(), "", AtFlags.AT_EMPTY_PATH | Mounts.AT_RECURSIVE,
+                        Mounts.MOUNT_ATTR_RDONLY, 0, 0);
+            }
+            try (Fd target = directory ? RootFs.directory(rootFd, b.target()) : RootFs.file(rootFd, b.target())) {
+                RootFs.attach(tree, target);
+            }
+        }
+    }
+
+    private static long attributes(MountSpec.Tmpfs t) {
+        long attributes = 0;
+        if (t.readOnly()) {
+            attributes |= Mounts.MOUNT_ATTR_RDONLY;
+        }
+        if (t.noExec()) {
+            attributes |= Mounts.MOUNT_ATTR_NOEXEC;
+        }
+        if (t.noSuid()) {
+            attributes |= Mounts.MOUNT_ATTR_NOSUID;
+        }
+        if (t.noDev()) {
+            attributes |= Mounts.MOUNT_ATTR_NODEV;
+        }
+        return attributes;
+    }
+}
