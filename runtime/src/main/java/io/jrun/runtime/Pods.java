@@ -1,0 +1,142 @@
+package io.jrun.runtime;
+
+import io.jrun.images.ImageDetails;
+import io.jrun.images.Images;
+import io.jrun.images.store.StoreLock;
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Namespaces;
+import io.jrun.linux.Processes;
+import io.jrun.runtime.pod.PodExit;
+import io.jrun.runtime.pod.PodLease;
+import io.jrun.runtime.pod.PodManifest;
+import io.jrun.runtime.pod.PodProcess;
+import io.jrun.runtime.pod.PodStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The container engine's facade: runs images from the store as pods under one state
+ * directory. Safe to share between threads and between jrun processes; the CLI is a thin
+ * layer over it, and Java programs embed it the same way:
+ *
+ * <pre>{@code
+ * Pods pods = Pods.open(Path.of("/var/lib/jrun"));
+ * RunningPod pod = pods.run(request, Stdio.inherit());
+ * int exitCode = pod.waitForExit();
+ * }</pre>
+ */
+public final class Pods {
+    private final PodStore store;
+    private final Images images;
+
+    private Pods(PodStore store, Images images) {
+        this.store = store;
+        this.images = images;
+    }
+
+    /** Opens (creating when missing) the pod and image stores under {@code stateDir}. */
+    public static Pods open(Path stateDir) throws IOException {
+        PodStore store = PodStore.open(stateDir);
+        return new Pods(store, Images.open(stateDir, store));
+    }
+
+    /** The image engine over the same state directory; it spares the images pods use. */
+    public Images images() {
+        return images;
+    }
+
+    public PodStore store() {
+        return store;
+    }
+
+    /**
+     * Creates a pod for {@code request} and starts its app; returns once the app runs. The
+     * image must be in the store. On failure nothing of the pod remains but its directory in
+     * run/ with exit.json saying why (none with --rm), and the exception carries docker's exit
+     * code.
+     */
+    public RunningPod run(RunRequest request, Stdio stdio) throws LaunchException, IOException {
+        return run(request, stdio, uuid -> { });
+    }
+
+    /** As {@link #run(RunRequest, Stdio)}; {@code created} learns the pod's UUID as soon as it exists. */
+    public RunningPod run(RunRequest request, Stdio stdio, Consumer<String> created) throws LaunchException, IOException {
+        String uuid = UUID.randomUUID().toString();
+        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
+        PodLease lease = store.create(uuid, request.name());
+        ContainerSpec spec;
+        PodManifest manifest;
+        try {
+            // shared store lock: an image gc now waits until pod.json pins the image
+            created.accept(uuid);
+            try (StoreLock.Held held = images.store().shared()) {
+                ImageDetails image = images.inspect(request.image());
+                EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
+                manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
+                        Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
+                        request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
+                        request.volumeArgs(), config.stopSignal(), request.removeOnExit());
+                lease.prepare(manifest);
+                spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
+                        config.argv(), config.env(), config.workingDir(), hostname, config.user(),
+                        ContainerSpec.DEFAULT_CAPABILITIES, stdio, request.mounts(), request.network(), request.readOnly(),
+                        hostResolvConf());
+            }
+        } catch (IOException | RuntimeException e) {
+            lease.remove();
+            lease.close();
+            throw e;
+        }
+
+        RunningContainer container;
+        try {
+            // the pod moves to run/ with its pid.json while the app still waits in its gate
+            container = Launcher.start(spec, pid -> lease.launched(
+                    new PodProcess(pid, Processes.startTime(pid).orElse(0), Instant.now())));
+        } catch (LaunchException e) {
+            finish(lease, new PodExit(e.exitCode(), PodExit.LAUNCH_FAILED, Instant.now(), e.getMessage()), request.removeOnExit());
+            throw e;
+        }
+        return new RunningPod(uuid, container, lease, manifest, request.removeOnExit());
+    }
+
+    /** Records the exit, removes the pod with --rm, and lets go of it. */
+    static void finish(PodLease lease, PodExit exit, boolean remove) throws IOException {
+        try {
+            if (remove) {
+                lease.remove();
+            } else {
+                lease.exited(exit);
+            }
+        } finally {
+            lease.close();
+        }
+    }
+
+    /** docker's: the first 12 hex digits of the ID; with the host's network, the host's name. */
+    private static String defaultHostname(RunRequest request, String uuid) {
+        if (request.network() == Network.HOST) {
+            try {
+                return Namespaces.hostname();
+            } catch (ErrnoException e) {
+                // fall through to the pod's own
+            }
+        }
+        return uuid.replace("-", "").substring(0, 12);
+    }
+
+    /** The host's /etc/resolv.conf for the container (the image's stays if the host has none). */
+    private static String hostResolvConf() throws IOException {
+        try {
+            return Files.readString(Path.of("/etc/resolv.conf"));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+}

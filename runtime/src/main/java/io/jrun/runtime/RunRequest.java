@@ -1,0 +1,34 @@
+package io.jrun.runtime;
+
+import java.util.List;
+
+/**
+ * What the user asks of {@code jrun run}, before the image's config is merged in.
+ *
+ * @param image       the image: a name or ID in the store, or a location to fetch
+ * @param command     the arguments after the image (replace the image's Cmd), or empty
+ * @param entrypoint  replaces the image's Entrypoint ("" clears it), or null to keep it
+ * @param env         K=V entries in the order given (--env-file first, then -e); later wins
+ * @param workingDir  -w, or null for the image's
+ * @param user        -u, or null for the image's
+ * @param name        --name, or null
+ * @param hostname    --hostname, or null for the default (the UUID's first 12 hex digits, or
+ *                    the host's name with --net=host, as docker does)
+ * @param mounts      -v and --tmpfs, in order
+ * @param volumeArgs  the same, as typed, for the pod's record
+ * @param terminal    -t: the app gets a pseudo-terminal
+ * @param interactive -i: the app reads jrun's stdin (otherwise /dev/null)
+ * @param removeOnExit --rm
+ */
+public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
+                         String workingDir, String user, String name, String hostname,
+                         List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
+                         boolean terminal, boolean interactive, boolean removeOnExit) {
+    public RunRequest {
+        command = List.copyOf(command);
+        env = List.copyOf(env);
+        mounts = List.copyOf(mounts);
+        volumeArgs = List.copyOf(volumeArgs);
+        network = network == null ? Network.NONE : network;
+    }
+}
