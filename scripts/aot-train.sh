@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # aot-train.sh JAR AOTFILE: makes the JDK 25 AOT cache for JAR by a training run of the
-# commands users run most (fetch, image list/inspect/rm/gc), in a throw-away state dir.
+# commands users run most (fetch, run, image list/inspect/rm/gc), in a throw-away state dir.
 # The cache is only valid for this JAR at this path with this JDK, so install.sh trains again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +14,13 @@ fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 "$here/make-tiny-layout.sh" "$work/layout"
 rm -f "$aot"
+# Running a container needs root and a layout with a static busybox in it (see make-tiny-layout.sh).
+run_too=false
+if [ "$(id -u)" = 0 ] && tar -tzf "$(ls -S "$work"/layout/blobs/sha256/* | head -1)" 2>/dev/null | grep -qx './bin/true'; then
+  run_too=true
+fi
 # One JVM runs every command (io.jrun.cli.Training), so one cache covers all of them.
 "$JRUN_JAVA_HOME/bin/java" "${JRUN_JVM_OPTS[@]}" -XX:AOTCacheOutput="$aot" -Xlog:aot=error -Xlog:cds=error \
-  -cp "$jar" io.jrun.cli.Training "$work/state" "$work/layout" > "$work/train.log" 2>&1 \
+  -Djrun.training.run=$run_too -cp "$jar" io.jrun.cli.Training "$work/state" "$work/layout" > "$work/train.log" 2>&1 \
   || { cat "$work/train.log" >&2; echo "aot-train: the training run failed" >&2; exit 1; }
 echo "AOT cache: $aot ($(du -h "$aot" | cut -f1))"

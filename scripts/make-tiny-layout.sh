@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # make-tiny-layout.sh DIR: writes a one-layer OCI image layout (tag "latest") with a single
 # file, using only coreutils, tar and gzip. The build uses it to train the AOT cache on a real
-# `jrun fetch`, without needing buildah or a registry.
+# `jrun fetch`, without needing buildah or a registry. When the host has a static busybox
+# (Debian's busybox-static, which scripts/setup.sh installs), the layer holds it as /bin/true
+# too, so the training can run a container.
 set -euo pipefail
 out=${1:?usage: make-tiny-layout.sh DIR}
 rm -rf "$out"; mkdir -p "$out/blobs/sha256"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/etc"; echo "jrun aot training" > "$work/root/etc/motd"
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/root" -cf "$work/layer.tar" etc
+if [ -x /bin/busybox ] && LC_ALL=C ldd /bin/busybox 2>&1 | grep -q 'not a dynamic executable'; then
+  mkdir -p "$work/root/bin"; cp /bin/busybox "$work/root/bin/busybox"; ln -s busybox "$work/root/bin/true"
+fi
+tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/root" -cf "$work/layer.tar" .
 diff_id=$(sha256sum "$work/layer.tar" | cut -d' ' -f1)
 gzip -n -c "$work/layer.tar" > "$work/layer.tar.gz"
 put() { local d; d=$(sha256sum "$1" | cut -d' ' -f1); cp "$1" "$out/blobs/sha256/$d"; echo "$d"; }

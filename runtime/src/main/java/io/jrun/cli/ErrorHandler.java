@@ -29,7 +29,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             e.printStackTrace(err);
         }
         err.flush();
-        return ExitCodes.JRUN_ERROR;
+        // a launch failure carries docker's code: 126 cannot execute, 127 not found
+        return e instanceof io.jrun.runtime.LaunchException launch ? launch.exitCode() : ExitCodes.JRUN_ERROR;
     }
 
     static int parameterError(ParameterException e, String[] args) {

@@ -8,7 +8,6 @@ import io.jrun.images.ImageDetails;
 import io.jrun.images.Images;
 import io.jrun.images.store.GarbageCollector;
 import io.jrun.images.store.ImageRecord;
-import io.jrun.images.store.ImageUsage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -43,7 +42,7 @@ final class ImageCommand implements Runnable {
     }
 
     Images images() throws IOException {
-        return Images.open(root.dir, ImageUsage.NONE);
+        return io.jrun.runtime.Pods.open(root.dir).images(); // spares the images pods use
     }
 
     static ObjectNode toJson(ImageRecord r) {

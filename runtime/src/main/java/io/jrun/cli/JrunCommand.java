@@ -10,7 +10,7 @@ import java.nio.file.Path;
 @Command(name = "jrun",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "A daemonless container runtime: fetch OCI and Docker images into a local store.",
+        description = "A daemonless container runtime: fetch OCI and Docker images and run them as isolated pods.",
         exitCodeOnExecutionException = ExitCodes.JRUN_ERROR,
         exitCodeOnInvalidInput = ExitCodes.JRUN_ERROR)
 public final class JrunCommand implements Runnable {

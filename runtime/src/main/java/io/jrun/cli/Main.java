@@ -17,6 +17,7 @@ public final class Main {
     static {
         COMMANDS.put("fetch", FetchCommand::new);
         COMMANDS.put("image", ImageCommand::new);
+        COMMANDS.put("run", RunCommand::new);
     }
 
     private Main() {
@@ -41,6 +42,10 @@ public final class Main {
         });
         cli.setExecutionExceptionHandler(new ErrorHandler(root));
         cli.setParameterExceptionHandler(ErrorHandler::parameterError);
+        if ("run".equals(invoked)) {
+            // options after IMAGE are the app's, as in docker: jrun run busybox ls -l
+            cli.getSubcommands().get("run").setStopAtPositional(true);
+        }
         return cli.execute(args);
     }
 

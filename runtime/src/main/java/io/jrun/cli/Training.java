@@ -42,6 +42,9 @@ public final class Training {
                 Main.run("--dir", dir, "image", "list"),
                 Main.run("--dir", dir, "image", "list", "--format", "json"),
                 Main.run("--dir", dir, "image", "inspect", image),
+                runsContainers(layout) ? Main.run("--dir", dir, "run", "--rm", image, "/bin/true") : 0,
+                runsContainers(layout) ? Main.run("--dir", dir, "run", "--rm", "-e", "A=1", "--net=host", "--read-only",
+                        "--tmpfs", "/scratch", "-v", layout + ":/layout:ro", "-u", "0:0", image, "/bin/true") : 0,
                 Main.run("--dir", dir, "image", "rm", image),
                 Main.run("--dir", dir, "image", "gc"),
             };
@@ -54,6 +57,14 @@ public final class Training {
         } finally {
             registry.stop(0);
         }
+    }
+
+    /**
+     * Whether the training runs containers too: aot-train.sh says so (-Djrun.training.run=true)
+     * when it runs as root and the layout has /bin/true (a static busybox from the host).
+     */
+    private static boolean runsContainers(Path layout) {
+        return Boolean.getBoolean("jrun.training.run");
     }
 
     /** Serves the layout's tagged manifest and its blobs under any repository name. */

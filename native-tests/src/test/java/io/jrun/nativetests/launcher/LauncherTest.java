@@ -41,8 +41,8 @@ class LauncherTest {
     void helpListsOnlyCommandsThatWork() {
         Tools.Result r = Tools.run(List.of(LAUNCHER, "--help"), 60);
         assertThat(r.exitCode()).isZero();
-        assertThat(r.output()).contains("fetch").contains("image").contains("--dir")
-                .as("no command is listed that does not work yet").doesNotContainPattern("(?m)^\\s+run\\s");
+        assertThat(r.output()).contains("fetch").contains("image").contains("--dir").containsPattern("(?m)^\\s+run\\s")
+                .as("no command is listed that does not work yet").doesNotContainPattern("(?m)^\\s+(list|status|stop|rm|gc|enter)\\s");
     }
 
     @Test

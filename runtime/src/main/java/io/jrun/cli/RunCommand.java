@@ -1,0 +1,189 @@
+package io.jrun.cli;
+
+import io.jrun.images.Images;
+import io.jrun.images.fetch.FetchListener;
+import io.jrun.images.source.ImageLocation;
+import io.jrun.linux.Terminals;
+import io.jrun.runtime.MountSpec;
+import io.jrun.runtime.Network;
+import io.jrun.runtime.Pods;
+import io.jrun.runtime.RunRequest;
+import io.jrun.runtime.RunningPod;
+import io.jrun.runtime.Stdio;
+import io.jrun.runtime.pod.PodStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jrun run}: runs an image's app in the foreground as a new pod, and exits with the
+ * app's exit code. Options after IMAGE belong to the app, as in docker.
+ */
+@Command(name = "run", description = {
+        "Run an image's app isolated, in the foreground, as a new pod; exit with the app's exit code.",
+        "The image is fetched first when it is not in the store. Arguments after IMAGE replace",
+        "the image's Cmd (a leading -- is dropped)."},
+        mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    JrunCommand root;
+
+    @Mixin
+    RegistryFlags registryFlags;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image: a name or ID in the store, or a location to fetch.")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (default: the image's).")
+    List<String> command = new ArrayList<>();
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
+            description = "Set an environment variable (repeatable); KEY alone takes jrun's own value.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "Read KEY=VALUE lines from FILE (repeatable; # comments).")
+    List<Path> envFiles = new ArrayList<>();
+
+    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
+    String workingDir;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]", description = "Run as this user (names from the image's /etc/passwd).")
+    String user;
+
+    @Option(names = "--entrypoint", paramLabel = "CMD", description = "Replace the image's Entrypoint (\"\" clears it).")
+    String entrypoint;
+
+    @Option(names = "--rm", description = "Remove the pod when the app exits.")
+    boolean remove;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name the pod (unique among existing pods).")
+    String name;
+
+    @Option(names = "--hostname", paramLabel = "NAME", description = "The container's host name (default: the pod's short ID).")
+    String hostname;
+
+    @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:ro]", description = "Bind-mount a host path (repeatable).")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--tmpfs", paramLabel = "DST[:OPTIONS]", description = "Mount a tmpfs (repeatable).")
+    List<String> tmpfs = new ArrayList<>();
+
+    @Option(names = "--read-only", description = "Mount the root read-only (with tmpfs on /run, /tmp and /var/tmp).")
+    boolean readOnly;
+
+    @Option(names = {"--net", "--network"}, paramLabel = "none|host", defaultValue = "none",
+            description = "The network: none (only loopback, the default) or host.")
+    String network;
+
+    @Option(names = {"-i", "--interactive"}, description = "Keep stdin open for the app (default: /dev/null).")
+    boolean interactive;
+
+    @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "Write the pod's UUID into FILE.")
+    Path uuidFile;
+
+    @Option(names = "--pull", paramLabel = "missing|always|never", defaultValue = "missing",
+            description = "When to fetch the image: missing (default), always, never.")
+    String pull;
+
+    @Override
+    public Integer call() throws Exception {
+        // every argument is checked before anything is created or fetched
+        RunRequest request = request();
+        String pullPolicy = pull.toLowerCase(Locale.ROOT);
+        if (!List.of("missing", "always", "never").contains(pullPolicy)) {
+            throw new IllegalArgumentException("invalid --pull '" + pull + "': use missing, always or never");
+        }
+        Pods pods = Pods.open(root.dir);
+        String stored = ensureImage(pods.images(), pullPolicy);
+        request = withImage(request, stored);
+
+        Stdio stdio = new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
+        try (SignalForwarder signals = SignalForwarder.install()) {
+            RunningPod pod = pods.run(request, stdio, this::saveUuid);
+            signals.forwardTo(pod);
+            return pod.waitForExit();
+        }
+    }
+
+    private void saveUuid(String uuid) {
+        if (uuidFile == null) {
+            return;
+        }
+        try {
+            Files.writeString(uuidFile, uuid);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private RunRequest request() throws IOException {
+        List<String> args = command;
+        if (!args.isEmpty() && args.getFirst().equals("--")) {
+            args = args.subList(1, args.size());
+        }
+        List<String> environment = new ArrayList<>();
+        for (Path file : envFiles) {
+            environment.addAll(EnvFiles.read(file, System.getenv()));
+        }
+        for (String e : env) {
+            EnvFiles.entry(e, System.getenv()).ifPresent(environment::add);
+        }
+        List<MountSpec> mounts = new ArrayList<>();
+        List<String> mountArgs = new ArrayList<>();
+        for (String v : volumes) {
+            mounts.add(MountSpec.parseVolume(v));
+            mountArgs.add("-v " + v);
+        }
+        for (String t : tmpfs) {
+            mounts.add(MountSpec.parseTmpfs(t));
+            mountArgs.add("--tmpfs " + t);
+        }
+        if (name != null) {
+            PodStore.checkName(name);
+        }
+        if (workingDir != null && !workingDir.startsWith("/")) {
+            throw new IllegalArgumentException("the working directory must be an absolute path, not '" + workingDir + "'");
+        }
+        ImageLocation.parse(image); // a malformed reference fails here
+        return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
+                Network.parse(network), readOnly, false, interactive, remove);
+    }
+
+    private static RunRequest withImage(RunRequest r, String image) {
+        return new RunRequest(image, r.command(), r.entrypoint(), r.env(), r.workingDir(), r.user(), r.name(), r.hostname(),
+                r.mounts(), r.volumeArgs(), r.network(), r.readOnly(), r.terminal(), r.interactive(), r.removeOnExit());
+    }
+
+    /** The image's store name, fetched first as --pull says. */
+    private String ensureImage(Images images, String policy) throws Exception {
+        if (!policy.equals("always")) {
+            var found = images.find(image);
+            if (found.isPresent()) {
+                return found.get().name();
+            }
+            if (policy.equals("never")) {
+                throw new IllegalArgumentException("no image '" + image + "' in the store, and --pull=never: jrun fetch it first");
+            }
+        }
+        boolean tty = Terminals.isTerminal(2);
+        try (ProgressDisplay progress = tty ? new ProgressDisplay(System.err, Terminals.columns(2)) : null) {
+            FetchListener listener = progress == null ? FetchListener.SILENT : progress;
+            var record = images.fetch(image, registryFlags.fetchOptions(), listener);
+            if (progress != null) {
+                progress.finish();
+            }
+            return record.name();
+        }
+    }
+}
