@@ -83,24 +83,10 @@ final class ImageCommand implements Runnable {
             Table table = new Table("NAME", "IMAGE ID", "PLATFORM", "SIZE", "FETCHED");
             Instant now = Instant.now();
             for (ImageRecord r : records) {
-                table.row(r.name(), r.id().shortHex(), r.platform(), Sizes.human(r.size()), ago(r.fetched(), now));
+                table.row(r.name(), r.id().shortHex(), r.platform(), Sizes.human(r.size()), Times.ago(r.fetched(), now));
             }
             table.print(System.out);
             return 0;
-        }
-
-        private static String ago(Instant then, Instant now) {
-            Duration d = Duration.between(then, now);
-            if (d.toSeconds() < 60) {
-                return "just now";
-            }
-            if (d.toMinutes() < 60) {
-                return d.toMinutes() + " minutes ago";
-            }
-            if (d.toHours() < 48) {
-                return d.toHours() + " hours ago";
-            }
-            return d.toDays() + " days ago";
         }
     }
 

@@ -18,6 +18,11 @@ public final class Main {
         COMMANDS.put("fetch", FetchCommand::new);
         COMMANDS.put("image", ImageCommand::new);
         COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("list", ListCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("stop", StopCommand::new);
+        COMMANDS.put("rm", RmCommand::new);
+        COMMANDS.put("gc", GcCommand::new);
     }
 
     private Main() {

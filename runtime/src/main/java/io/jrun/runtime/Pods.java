@@ -6,7 +6,12 @@ import io.jrun.images.store.StoreLock;
 import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.Processes;
+import io.jrun.linux.Signals;
+import io.jrun.runtime.pod.PodCollector;
 import io.jrun.runtime.pod.PodExit;
+import io.jrun.runtime.pod.PodSignals;
+import io.jrun.runtime.pod.PodState;
+import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodLease;
 import io.jrun.runtime.pod.PodManifest;
 import io.jrun.runtime.pod.PodProcess;
@@ -104,6 +109,83 @@ public final class Pods {
             throw e;
         }
         return new RunningPod(uuid, container, lease, manifest, request.removeOnExit());
+    }
+
+    // ---------------------------------------------------------------- managing pods
+
+    /** Every pod, oldest first. */
+    public java.util.List<PodStatus> list() throws IOException {
+        return store.list();
+    }
+
+    /** The pod named by a --name, a UUID or a unique UUID prefix. */
+    public PodStatus find(String nameOrUuid) throws IOException {
+        return store.find(nameOrUuid);
+    }
+
+    /** Blocks until the pod has exited (returns at once if it has), and reads it again. */
+    public PodStatus awaitExit(PodStatus pod) throws IOException {
+        return store.awaitExit(pod);
+    }
+
+    /**
+     * Stops a running pod: its image's StopSignal (SIGTERM unless the image says otherwise),
+     * then SIGKILL once {@code timeout} has passed; {@code force} sends SIGKILL at once.
+     * Returns the pod once it has exited. An exited pod is left as it is; an abandoned one
+     * whose app still runs has its app killed.
+     */
+    public PodStatus stop(PodStatus pod, java.time.Duration timeout, boolean force) throws IOException {
+        if (pod.state() != PodState.RUNNING && pod.state() != PodState.PREPARING) {
+            if (pod.abandoned() && pod.exit() == null && PodStore.appAlive(pod.process())) {
+                PodSignals.send(pod.process(), Processes.SIGKILL);
+            }
+            return pod;
+        }
+        int signal = force ? Processes.SIGKILL : Signals.parse(pod.manifest() == null ? "SIGTERM" : pod.manifest().stopSignal());
+        PodSignals.send(pod.process(), signal);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (store.isHeld(pod) && System.nanoTime() < deadline) {
+            sleep();
+        }
+        PodStatus now = store.locate(pod.uuid()).orElse(pod);
+        if (now.state() == PodState.RUNNING || now.state() == PodState.PREPARING) {
+            PodStatus launched = now;
+            while (launched.process() == null && (launched.state() == PodState.PREPARING)) {
+                sleep(); // not launched yet: its pid comes before its app runs
+                launched = store.locate(pod.uuid()).orElse(launched);
+            }
+            PodSignals.send(launched.process(), Processes.SIGKILL);
+        }
+        return store.awaitExit(now);
+    }
+
+    /**
+     * Removes pods that are not running; a running one is refused unless {@code force}, which
+     * kills it first.
+     */
+    public void remove(PodStatus pod, boolean force) throws IOException {
+        if (pod.state() == PodState.RUNNING || pod.state() == PodState.PREPARING) {
+            if (!force) {
+                throw new IllegalStateException("pod " + pod.uuid() + " is " + pod.state()
+                        + ": stop it first (jrun stop), or pass --force");
+            }
+            pod = stop(pod, java.time.Duration.ZERO, true);
+        }
+        store.remove(pod);
+    }
+
+    /** rkt's two-pass gc: see {@link PodCollector}. */
+    public PodCollector.Result gc(java.time.Duration gracePeriod, boolean markOnly) throws IOException {
+        return new PodCollector(store).collect(gracePeriod, markOnly);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the pod to exit");
+        }
     }
 
     /** Records the exit, removes the pod with --rm, and lets go of it. */

@@ -16,7 +16,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -94,15 +98,14 @@ public final class PodStore implements ImageUsage {
         }
     }
 
-    /** The pod directory of {@code uuid} in whichever phase it is, if any. */
-    public Optional<Path> find(String uuid) {
+    /** Whether the pod {@code uuid} exists (being created, or in a phase before garbage). */
+    boolean exists(String uuid) {
         for (String phase : new String[] {"tmp", "prepare", "run", "exited-garbage"}) {
-            Path dir = root.resolve(phase).resolve(uuid);
-            if (Files.isDirectory(dir)) {
-                return Optional.of(dir);
+            if (Files.isDirectory(root.resolve(phase).resolve(uuid))) {
+                return true;
             }
         }
-        return Optional.empty();
+        return false;
     }
 
     private void claimName(String name, String uuid) throws IOException {
@@ -110,7 +113,7 @@ public final class PodStore implements ImageUsage {
         try (NamesLock ignored = namesLock()) {
             try {
                 String owner = Files.readSymbolicLink(link).toString();
-                if (find(owner).isPresent()) {
+                if (exists(owner)) {
                     throw new IllegalArgumentException("the name '" + name + "' is already used by pod " + owner
                             + ": remove that pod, or choose another --name");
                 }
@@ -133,6 +136,46 @@ public final class PodStore implements ImageUsage {
             } catch (NoSuchFileException e) {
                 // already gone
             }
+        }
+    }
+
+    /** Frees the names whose pod no longer exists (gc). */
+    void releaseStaleNames() throws IOException {
+        try (NamesLock ignored = namesLock(); DirectoryStream<Path> links = Files.newDirectoryStream(root.resolve("names"))) {
+            for (Path link : links) {
+                try {
+                    if (!exists(Files.readSymbolicLink(link).toString())) {
+                        Files.delete(link);
+                    }
+                } catch (java.nio.file.NotLinkException e) {
+                    // not ours: leave it
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes an exited pod (jrun rm): it must not be running. Throws when its supervisor
+     * still holds it.
+     */
+    public void remove(PodStatus pod) throws IOException {
+        Fd lock = tryOwn(pod.dir());
+        if (lock == null) {
+            if (lockHeld(pod.dir()) == null) {
+                return; // removed meanwhile
+            }
+            throw new IllegalStateException("pod " + pod.uuid() + " is running: stop it first (jrun stop), or pass --force");
+        }
+        try (lock) {
+            if (PodStore.appAlive(pod.process()) && pod.exit() == null) {
+                PodSignals.send(pod.process(), io.jrun.linux.Processes.SIGKILL); // abandoned, still running
+            }
+            Path garbage = phaseDir(PodPhase.GARBAGE).resolve(pod.uuid());
+            moveAtomically(pod.dir(), garbage);
+            if (pod.name() != null) {
+                releaseName(pod.name(), pod.uuid());
+            }
+            PodCollector.delete(garbage);
         }
     }
 
@@ -190,5 +233,192 @@ public final class PodStore implements ImageUsage {
         } catch (FileAlreadyExistsException e) {
             throw new IOException("pod directory " + to + " exists already", e);
         }
+    }
+
+    // ---------------------------------------------------------------- reading pods
+
+    /** Every pod in every phase, oldest first. */
+    public List<PodStatus> list() throws IOException {
+        List<PodStatus> pods = new ArrayList<>();
+        for (PodPhase phase : PodPhase.values()) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(phaseDir(phase))) {
+                for (Path dir : dirs) {
+                    read(dir, phase).ifPresent(pods::add);
+                }
+            }
+        }
+        pods.sort(Comparator.comparing((PodStatus p) -> p.manifest() == null ? Instant.MAX : p.manifest().created())
+                .thenComparing(PodStatus::uuid));
+        return pods;
+    }
+
+    /**
+     * The pod named {@code nameOrUuid}: a --name, a whole UUID, or a prefix of one UUID.
+     * Fails with one line when there is none, or when the prefix is ambiguous.
+     */
+    public PodStatus find(String nameOrUuid) throws IOException {
+        Path link = NAME.matcher(nameOrUuid).matches() ? root.resolve("names").resolve(nameOrUuid) : null;
+        if (link != null && Files.isSymbolicLink(link)) {
+            Optional<PodStatus> named = locate(Files.readSymbolicLink(link).toString());
+            if (named.isPresent()) {
+                return named.get();
+            }
+        }
+        String prefix = nameOrUuid.toLowerCase(java.util.Locale.ROOT);
+        if (prefix.matches("[0-9a-f-]+")) {
+            List<String> matches = new ArrayList<>();
+            for (PodPhase phase : PodPhase.values()) {
+                try (DirectoryStream<Path> dirs = Files.newDirectoryStream(phaseDir(phase), prefix + "*")) {
+                    dirs.forEach(d -> matches.add(d.getFileName().toString()));
+                }
+            }
+            if (matches.size() == 1) {
+                Optional<PodStatus> found = locate(matches.getFirst());
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            } else if (matches.size() > 1) {
+                throw new IllegalArgumentException("'" + nameOrUuid + "' matches " + matches.size()
+                        + " pods: give more of the UUID");
+            }
+        }
+        throw new IllegalArgumentException("no pod '" + nameOrUuid + "': see jrun list");
+    }
+
+    /** The pod {@code uuid} in whichever phase it is now. */
+    public Optional<PodStatus> locate(String uuid) throws IOException {
+        for (PodPhase phase : PodPhase.values()) {
+            Optional<PodStatus> status = read(phaseDir(phase).resolve(uuid), phase);
+            if (status.isPresent()) {
+                return status;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Reads one pod directory; empty if it moved away meanwhile. */
+    Optional<PodStatus> read(Path dir, PodPhase phase) throws IOException {
+        String uuid = dir.getFileName().toString();
+        Boolean held = lockHeld(dir);
+        if (held == null) {
+            return Optional.empty();
+        }
+        PodManifest manifest = readJson(dir.resolve("pod.json"), PodJson::manifest);
+        PodProcess process = readJson(dir.resolve("pid.json"), PodJson::process);
+        PodExit exit = readJson(dir.resolve("exit.json"), PodJson::exit);
+        PodState state;
+        boolean abandoned = false;
+        switch (phase) {
+            case PREPARE -> {
+                state = held ? PodState.PREPARING : PodState.EXITED;
+                abandoned = !held;
+            }
+            case RUN -> {
+                state = held ? PodState.RUNNING : PodState.EXITED;
+                abandoned = !held && exit == null;
+            }
+            default -> {
+                state = PodState.GARBAGE;
+                abandoned = exit == null;
+            }
+        }
+        if (state == PodState.RUNNING && exit != null) {
+            state = PodState.EXITED; // recorded, lock not yet let go
+        }
+        return Optional.of(new PodStatus(uuid, phase, state, abandoned, manifest, process, exit, dir));
+    }
+
+    private interface Parser<T> {
+        T parse(byte[] json) throws IOException;
+    }
+
+    private static <T> T readJson(Path file, Parser<T> parser) throws IOException {
+        try {
+            return parser.parse(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null; // half-written files cannot exist (rename), so this is damage: show what is left
+        }
+    }
+
+    /**
+     * Whether a supervisor holds the pod's lock (a shared flock taken and dropped at once);
+     * null if the directory is gone.
+     */
+    static Boolean lockHeld(Path dir) throws IOException {
+        Fd fd;
+        try {
+            fd = FileSyscalls.openat(AtFlags.AT_FDCWD, dir.toString(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() == io.jrun.linux.Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+        try (fd) {
+            return !Locks.tryLock(fd.value(), Locks.LOCK_SH);
+        }
+    }
+
+    /** Whether the pod's supervisor still holds it (following it through a rename). */
+    public boolean isHeld(PodStatus pod) throws IOException {
+        Optional<PodStatus> now = locate(pod.uuid());
+        return now.isPresent() && Boolean.TRUE.equals(lockHeld(now.get().dir()));
+    }
+
+    /**
+     * Takes the pod's lock exclusively without waiting, for gc and rm: null when a live jrun
+     * holds it (or the directory is gone). Closing the Fd lets go.
+     */
+    static Fd tryOwn(Path dir) throws IOException {
+        Fd fd;
+        try {
+            fd = FileSyscalls.openat(AtFlags.AT_FDCWD, dir.toString(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() == io.jrun.linux.Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+        if (!Locks.tryLock(fd.value(), Locks.LOCK_EX)) {
+            fd.closeQuietly();
+            return null;
+        }
+        return fd;
+    }
+
+    /**
+     * Blocks until the pod's supervisor lets go of it (the app ended and its exit is recorded),
+     * then reads it again.
+     */
+    public PodStatus awaitExit(PodStatus pod) throws IOException {
+        PodStatus current = pod;
+        while (current.state() == PodState.RUNNING || current.state() == PodState.PREPARING) {
+            try (Fd fd = FileSyscalls.openat(AtFlags.AT_FDCWD, current.dir().toString(),
+                    OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0)) {
+                Locks.lock(fd.value(), Locks.LOCK_SH); // the lock follows the directory through renames
+            } catch (ErrnoException e) {
+                if (e.errno() != io.jrun.linux.Errno.ENOENT) {
+                    throw e;
+                }
+                // renamed into its next phase meanwhile: look again
+            }
+            String uuid = current.uuid();
+            current = locate(uuid).orElseThrow(() -> new IllegalStateException("pod " + uuid + " was removed meanwhile"));
+        }
+        return current;
+    }
+
+    /**
+     * Whether the pod's app still runs: its pid is alive with the start time recorded for it
+     * (a recycled pid has another).
+     */
+    public static boolean appAlive(PodProcess process) throws IOException {
+        if (process == null) {
+            return false;
+        }
+        java.util.OptionalLong start = io.jrun.linux.Processes.startTime(process.pid());
+        return start.isPresent() && start.getAsLong() == process.startTime();
     }
 }

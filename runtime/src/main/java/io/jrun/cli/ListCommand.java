@@ -1,0 +1,57 @@
+package io.jrun.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.jrun.runtime.Pods;
+import io.jrun.runtime.pod.PodState;
+import io.jrun.runtime.pod.PodStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code jrun list}: the pods on this host, as the disk and their locks say. */
+@Command(name = "list", description = "List pods: preparing, running, exited and garbage.",
+        mixinStandardHelpOptions = true)
+final class ListCommand implements Callable<Integer> {
+    @ParentCommand
+    JrunCommand root;
+
+    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--full", description = "Show whole UUIDs and image names.")
+    boolean full;
+
+    enum Format { table, json }
+
+    @Override
+    public Integer call() throws Exception {
+        List<PodStatus> pods = Pods.open(root.dir).list();
+        if (format == Format.json) {
+            ArrayNode array = PodViews.JSON.createArrayNode();
+            pods.forEach(p -> array.add(PodViews.json(p)));
+            System.out.println(PodViews.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+            return 0;
+        }
+        Table table = new Table("UUID", "NAME", "IMAGE", "STATE", "STARTED", "EXITED", "EXIT CODE", "PID");
+        Instant now = Instant.now();
+        for (PodStatus p : pods) {
+            String image = p.manifest() == null ? "" : p.manifest().imageName();
+            if (!full && image.length() > 40) {
+                image = "…" + image.substring(image.length() - 39);
+            }
+            String state = p.state().toString() + (p.abandoned() ? " (abandoned)" : "");
+            table.row(full ? p.uuid() : p.uuid().substring(0, 8), p.name() == null ? "" : p.name(), image, state,
+                    p.process() == null ? "" : Times.ago(p.process().started(), now),
+                    p.exit() == null ? "" : Times.ago(p.exit().exited(), now),
+                    p.exit() == null ? "" : String.valueOf(p.exit().exitCode()),
+                    p.process() == null || p.state() != PodState.RUNNING ? "" : String.valueOf(p.process().pid()));
+        }
+        table.print(System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,40 @@
+package io.jrun.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrun.runtime.pod.PodStatus;
+
+/** How pods are shown: JSON fields shared by list and status. */
+final class PodViews {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private PodViews() {
+    }
+
+    static ObjectNode json(PodStatus p) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("uuid", p.uuid());
+        n.put("name", p.name());
+        n.put("image", p.manifest() == null ? null : p.manifest().imageName());
+        n.put("imageId", p.manifest() == null ? null : p.manifest().imageId());
+        n.put("state", p.state().toString());
+        n.put("created", p.manifest() == null ? null : p.manifest().created().toString());
+        n.put("started", p.process() == null ? null : p.process().started().toString());
+        n.put("exited", p.exit() == null ? null : p.exit().exited().toString());
+        if (p.exit() != null) {
+            n.put("exitCode", p.exit().exitCode());
+        } else {
+            n.putNull("exitCode");
+        }
+        n.put("reason", p.reason());
+        if (p.process() != null) {
+            n.put("pid", p.process().pid());
+        } else {
+            n.putNull("pid");
+        }
+        if (p.exit() != null && p.exit().message() != null) {
+            n.put("message", p.exit().message());
+        }
+        return n;
+    }
+}

@@ -1,0 +1,74 @@
+package io.jrun.cli;
+
+import io.jrun.linux.Signals;
+import io.jrun.runtime.Pods;
+import io.jrun.runtime.pod.PodStatus;
+import io.jrun.runtime.pod.PodStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+/** {@code jrun status POD}: one pod, as key=value lines (rkt's format) or JSON. */
+@Command(name = "status", description = "Show a pod's state, pid, exit code and reason.", mixinStandardHelpOptions = true)
+final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    JrunCommand root;
+
+    @Parameters(paramLabel = "POD", description = "A pod's name, UUID or unique UUID prefix.")
+    String pod;
+
+    @Option(names = "--wait", description = "Wait until the pod has exited.")
+    boolean waitForExit;
+
+    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    enum Format { text, json }
+
+    @Override
+    public Integer call() throws Exception {
+        Pods pods = Pods.open(root.dir);
+        PodStatus p = pods.find(pod);
+        if (waitForExit) {
+            p = pods.awaitExit(p);
+        }
+        if (format == Format.json) {
+            System.out.println(PodViews.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(PodViews.json(p)));
+            return 0;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("uuid=").append(p.uuid()).append('\n');
+        if (p.name() != null) {
+            b.append("name=").append(p.name()).append('\n');
+        }
+        if (p.manifest() != null) {
+            b.append("image=").append(p.manifest().imageName()).append('\n');
+        }
+        b.append("state=").append(p.state()).append('\n');
+        if (p.process() != null) {
+            b.append("pid=").append(p.process().pid()).append('\n');
+            b.append("started=").append(p.process().started()).append('\n');
+        }
+        if (p.exit() != null) {
+            b.append("exited=").append(p.exit().exited()).append('\n');
+            b.append("exit-code=").append(p.exit().exitCode()).append('\n');
+            b.append("reason=").append(p.exit().reason());
+            if (p.exit().reason().equals("signal")) {
+                b.append(" (").append(Signals.name(p.exit().exitCode() - 128)).append(')');
+            }
+            b.append('\n');
+            if (p.exit().message() != null) {
+                b.append("message=").append(p.exit().message()).append('\n');
+            }
+        } else if (p.abandoned()) {
+            b.append("reason=abandoned (its jrun ended without recording an exit");
+            b.append(PodStore.appAlive(p.process()) ? "; the app still runs: jrun stop or jrun gc ends it)\n" : ")\n");
+        }
+        System.out.print(b);
+        return 0;
+    }
+}
