@@ -194,6 +194,16 @@ public final class FileSyscalls {
         }
     }
 
+    /**
+     * read(2) of at most {@code max} bytes (up to 4096): what one call returns, which may be
+     * less; an empty array means end-of-file.
+     */
+    public static byte[] read(int fd, int max) throws ErrnoException {
+        MemorySegment buffer = Syscall.scratch().memory.asSlice(Syscall.Scratch.PATH1, Math.min(max, Syscall.Scratch.PATH_MAX));
+        long n = call("read", null, NR.read(), fd, buffer.address(), buffer.byteSize());
+        return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+    }
+
     /** Writes all of {@code data} (write(2) may write less than asked: loops). */
     public static void write(int fd, byte[] data) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {

@@ -28,7 +28,13 @@ import static io.jrun.linux.Syscall.call;
  *     root <em>in this mount namespace</em> are moved.</li>
  * <li>Mounting /proc for a pid namespace the caller is not in: on kernel 6.15 or later,
  *     {@code fsconfig(fd, FSCONFIG_SET_FD, "pidns", null, pidnsFd)} before
- *     {@code FSCONFIG_CMD_CREATE}.</li>
+ *     {@code FSCONFIG_CMD_CREATE}; older kernels answer EINVAL (unknown key). Otherwise the
+ *     context belongs to the <em>active</em> pid namespace of the task that called fsopen,
+ *     which setns/unshare(CLONE_NEWPID) never change; the descriptor may then be used by
+ *     another process (pidfd_getfd), and the context keeps its pid namespace.</li>
+ * <li>fsconfig copies at most 255 bytes of a string value: a longer one is EINVAL. A file
+ *     system without an fs_context of its own (overlayfs before 6.5) gets every key gathered
+ *     into one page, unknown ones included, and rejects them only at create.</li>
  * </ul>
  */
 public final class Mounts {

@@ -41,6 +41,15 @@ public final class Processes {
         return new Fd((int) call("pidfd_open", null, NR.pidfd_open(), pid, 0));
     }
 
+    /**
+     * pidfd_getfd(2): a duplicate, in this process and close-on-exec, of the descriptor
+     * {@code targetFd} of the process {@code pidfd} refers to (kernel 5.6+). Needs ptrace
+     * access to it (root, or its parent under Yama's ptrace_scope 1).
+     */
+    public static Fd pidfdGetfd(int pidfd, int targetFd) throws ErrnoException {
+        return new Fd((int) call("pidfd_getfd", null, NR.pidfd_getfd(), pidfd, targetFd, 0));
+    }
+
     /** pidfd_send_signal(2): signals the process a pidfd refers to. */
     public static void pidfdSendSignal(int pidfd, int signal) throws ErrnoException {
         call("pidfd_send_signal", null, NR.pidfd_send_signal(), pidfd, signal, 0, 0);

@@ -31,7 +31,7 @@ final class ContainerSetup {
     private ContainerSetup() {
     }
 
-    static void run(ContainerSpec spec, Handoff handoff) {
+    static void run(ContainerSpec spec, KernelCompat compat, Handoff handoff) {
         List<Fd> open = new ArrayList<>();
         try {
             handoff.setupTid = Processes.gettid();
@@ -46,7 +46,8 @@ final class ContainerSetup {
                         OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
                 handoff.mountNsFd = mountNs.value(); // closed by the Launcher
 
-                Fd root = RootFs.mountOverlay(spec.layers(), spec.upperDir(), spec.workDir(), spec.rootfs());
+                Fd root = OverlayMount.mount(spec.layers(), spec.upperDir(), spec.workDir(), spec.rootfs(),
+                        compat.overlayMount());
                 open.add(root);
                 Fd dev = DevFs.mount(root.value());
                 open.add(dev);

@@ -22,7 +22,7 @@ final class GateKeeper {
     private GateKeeper() {
     }
 
-    static void run(Handoff handoff) {
+    static void run(Handoff handoff, KernelCompat compat) {
         try {
             handoff.readyToSpawn.await();
         } catch (InterruptedException e) {
@@ -54,7 +54,7 @@ final class GateKeeper {
                 if (!Gate.awaitChildInGate(child, abandoned)) {
                     return; // posix_spawn returned: it says why
                 }
-                ProcMount.mountInContainer(handoff.mountNsFd, pidNs.value());
+                ProcMount.mountInContainer(handoff.mountNsFd, pidNs.value(), compat.procMount());
                 handoff.released = Gate.release(procSelfFd.value(), handoff.gateFd);
             }
         } catch (Throwable t) {

@@ -23,7 +23,8 @@ public final class Launcher {
     }
 
     /**
-     * Starts the container and returns once its app runs (has exec'd). Throws a
+     * Starts the container and returns once its app runs (has exec'd), coping with older
+     * kernels as the environment says ({@link KernelCompat#fromEnvironment}). Throws a
      * {@link LaunchException} with docker's exit code when it cannot: 127 for a command not
      * found, 126 for one that cannot be executed, 125 otherwise.
      */
@@ -33,10 +34,27 @@ public final class Launcher {
 
     /** As {@link #start(ContainerSpec)}, telling {@code listener} the app's pid before it runs. */
     public static RunningContainer start(ContainerSpec spec, LaunchListener listener) throws LaunchException {
+        KernelCompat compat;
+        try {
+            compat = KernelCompat.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, e.getMessage(), e);
+        }
+        return start(spec, compat, listener);
+    }
+
+    /** {@link #start(ContainerSpec)} with the kernel compatibility choices given. */
+    public static RunningContainer start(ContainerSpec spec, KernelCompat compat) throws LaunchException {
+        return start(spec, compat, LaunchListener.NONE);
+    }
+
+    /** The launch, with the kernel compatibility choices given and a listener. */
+    public static RunningContainer start(ContainerSpec spec, KernelCompat compat, LaunchListener listener)
+            throws LaunchException {
         Preload.classes();
         Handoff handoff = new Handoff(listener);
-        Thread setup = Thread.ofPlatform().name("jrun-setup").unstarted(() -> ContainerSetup.run(spec, handoff));
-        Thread keeper = Thread.ofPlatform().name("jrun-gate-keeper").unstarted(() -> GateKeeper.run(handoff));
+        Thread setup = Thread.ofPlatform().name("jrun-setup").unstarted(() -> ContainerSetup.run(spec, compat, handoff));
+        Thread keeper = Thread.ofPlatform().name("jrun-gate-keeper").unstarted(() -> GateKeeper.run(handoff, compat));
         keeper.start(); // may throw (no thread): nothing has happened yet
         try {
             setup.start();

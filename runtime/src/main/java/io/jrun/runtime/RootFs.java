@@ -10,37 +10,12 @@ import io.jrun.linux.Mounts;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.ResolveFlags;
 
-import java.nio.file.Path;
-import java.util.List;
-
 /**
- * The container's root: an overlay of the image's layers with the container's upper dir, and
- * the pivot into it. Runs on the setup thread, in its private mount namespace.
+ * Mounting inside the container's root (its overlay comes from {@link OverlayMount}), and the
+ * pivot into it. Runs on the setup thread, in its private mount namespace.
  */
 final class RootFs {
     private RootFs() {
-    }
-
-    /**
-     * Mounts the overlay on {@code rootfs} and returns an O_PATH descriptor of its root. One
-     * fsconfig("lowerdir+") per layer, uppermost first: mount(2)'s option string is capped at a
-     * page, which images with many layers (or long store paths) exceed.
-     */
-    static Fd mountOverlay(List<Path> layersLowestFirst, Path upper, Path work, Path rootfs) throws ErrnoException {
-        try (Fd context = Mounts.fsopen("overlay", Mounts.FSOPEN_CLOEXEC)) {
-            Mounts.fsconfigString(context.value(), "source", "jrun");
-            for (int i = layersLowestFirst.size() - 1; i >= 0; i--) {
-                Mounts.fsconfigString(context.value(), "lowerdir+", layersLowestFirst.get(i).toString());
-            }
-            Mounts.fsconfigString(context.value(), "upperdir", upper.toString());
-            Mounts.fsconfigString(context.value(), "workdir", work.toString());
-            Mounts.fsconfigCreate(context.value());
-            try (Fd mount = Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, 0)) {
-                Mounts.moveMount(mount.value(), "", AtFlags.AT_FDCWD, rootfs.toString(), Mounts.MOVE_MOUNT_F_EMPTY_PATH);
-            }
-        }
-        return FileSyscalls.openat(AtFlags.AT_FDCWD, rootfs.toString(),
-                OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
     }
 
     /**
