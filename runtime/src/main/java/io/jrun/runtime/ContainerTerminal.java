@@ -18,19 +18,31 @@ import io.jrun.linux.WindowSize;
  */
 public final class ContainerTerminal implements AutoCloseable {
     private final Fd master;
+    private volatile boolean closed;
 
     ContainerTerminal(Fd master) {
         this.master = master;
     }
 
-    /** The master's descriptor number, valid until {@link #close()}. */
+    /**
+     * The master's descriptor number, valid until {@link #close()}; afterwards an
+     * IllegalStateException, never a number that may have been reused for another file.
+     */
     public int fd() {
+        if (closed) {
+            throw new IllegalStateException("the container's terminal is closed");
+        }
         return master.value();
+    }
+
+    /** Whether it has been closed (by a session that had it, or by its owner). */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** The terminal's size, as the app sees it. */
     public WindowSize windowSize() throws ErrnoException {
-        return Terminals.windowSize(master.value());
+        return Terminals.windowSize(fd());
     }
 
     /**
@@ -38,11 +50,12 @@ public final class ContainerTerminal implements AutoCloseable {
      * foreground process group.
      */
     public void resize(WindowSize size) throws ErrnoException {
-        Terminals.setWindowSize(master.value(), size);
+        Terminals.setWindowSize(fd(), size);
     }
 
     @Override
     public synchronized void close() throws ErrnoException {
+        closed = true;
         master.close();
     }
 }
