@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import static io.jrun.linux.Syscall.NR;
 import static io.jrun.linux.Syscall.call;
@@ -202,6 +203,20 @@ public final class FileSyscalls {
         MemorySegment buffer = Syscall.scratch().memory.asSlice(Syscall.Scratch.PATH1, Math.min(max, Syscall.Scratch.PATH_MAX));
         long n = call("read", null, NR.read(), fd, buffer.address(), buffer.byteSize());
         return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * One read(2) of at most {@code length} bytes into {@code buffer} at {@code offset}; returns
+     * the number read, 0 at the end of input.
+     */
+    public static int read(int fd, byte[] buffer, int offset, int length) throws ErrnoException {
+        Objects.checkFromIndexSize(offset, length, buffer.length);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(Math.max(1, length));
+            int n = (int) call("read", null, NR.read(), fd, memory.address(), length);
+            MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, 0, buffer, offset, n);
+            return n;
+        }
     }
 
     /** Writes all of {@code data} (write(2) may write less than asked: loops). */

@@ -7,9 +7,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A reusable buffer for copying a stream into a file descriptor: Java reads into the heap
- * array, one copy moves it to native memory, and write(2) loops until all is written. Reuse
- * one per thread of work; close it to free the native memory.
+ * A reusable buffer for copying into a file descriptor: from a stream (Java reads into the heap
+ * array, one copy moves it to native memory, and write(2) loops until all is written), or from
+ * another descriptor with {@link #read} and {@link #write}, which never leave native memory.
+ * Confined to the thread that creates it: one per thread of work; close it to free the memory.
  */
 public final class NativeBuffer implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
@@ -38,6 +39,23 @@ public final class NativeBuffer implements AutoCloseable {
             remaining -= n;
         }
         return length;
+    }
+
+    /**
+     * One read(2) from {@code fd} into the buffer, retried on EINTR; returns the number of bytes
+     * read, 0 at the end of input. A pseudo-terminal master fails with EIO once no slave
+     * descriptor is open any more.
+     */
+    public int read(int fd) throws ErrnoException {
+        return (int) Syscall.call("read", null, Syscall.NR.read(), fd, memory.address(), memory.byteSize());
+    }
+
+    /** Writes the first {@code length} bytes of the buffer (from {@link #read}) to {@code fd}, all of them. */
+    public void write(int fd, int length) throws ErrnoException {
+        if (length < 0 || length > memory.byteSize()) {
+            throw new IllegalArgumentException("cannot write " + length + " bytes of a " + memory.byteSize() + "-byte buffer");
+        }
+        FileSyscalls.writeFully(fd, memory, length);
     }
 
     @Override

@@ -16,7 +16,7 @@ public final class Processes {
     }
 
     public static final int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10, SIGPIPE = 13,
-            SIGTERM = 15, SIGCHLD = 17;
+            SIGTERM = 15, SIGCHLD = 17, SIGWINCH = 28;
 
     /** wait4 option: return at once when no child has changed state. */
     public static final int WNOHANG = 1;

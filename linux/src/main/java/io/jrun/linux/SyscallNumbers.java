@@ -19,7 +19,9 @@ record SyscallNumbers(
         long getpid, long gettid, long kill, long wait4, long waitid, long pidfd_open,
         long pidfd_send_signal, long flock,
         // the /proc helper of kernels before 6.15
-        long pipe2, long pidfd_getfd) {
+        long pipe2, long pidfd_getfd,
+        // terminals: waiting on several descriptors, and a descriptor to wake such a wait
+        long ppoll, long eventfd2) {
 
     static final SyscallNumbers X86_64 = new SyscallNumbers(
             0, 1, 3, 16, 102, 74, 306,
@@ -33,7 +35,8 @@ record SyscallNumbers(
             125, 126, 157, 117, 119, 116,
             39, 186, 62, 61, 247, 434,
             424, 73,
-            293, 438);
+            293, 438,
+            271, 290);
 
     static final SyscallNumbers AARCH64 = new SyscallNumbers(
             63, 64, 57, 29, 174, 82, 267,
@@ -47,7 +50,8 @@ record SyscallNumbers(
             90, 91, 167, 147, 149, 159,
             172, 178, 129, 260, 95, 434,
             424, 32,
-            59, 438);
+            59, 438,
+            73, 19);
 
     /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
     static SyscallNumbers forThisMachine() {

@@ -11,6 +11,8 @@ import io.jrun.runtime.RunRequest;
 import io.jrun.runtime.RunningPod;
 import io.jrun.runtime.Stdio;
 import io.jrun.runtime.pod.PodStore;
+import io.jrun.runtime.terminal.HostTerminal;
+import io.jrun.runtime.terminal.TerminalSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,6 +91,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-i", "--interactive"}, description = "Keep stdin open for the app (default: /dev/null).")
     boolean interactive;
 
+    @Option(names = {"-t", "--tty"}, description = "Give the app a pseudo-terminal (with -i, the user's terminal goes raw).")
+    boolean tty;
+
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "Write the pod's UUID into FILE.")
     Path uuidFile;
 
@@ -108,10 +113,17 @@ final class RunCommand implements Callable<Integer> {
         String stored = ensureImage(pods.images(), pullPolicy);
         request = withImage(request, stored);
 
-        Stdio stdio = new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
+        HostTerminal host = HostTerminal.standard();
+        Stdio stdio = tty ? Stdio.terminal(host.windowSize()) : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
         try (SignalForwarder signals = SignalForwarder.install()) {
             RunningPod pod = pods.run(request, stdio, this::saveUuid);
             signals.forwardTo(pod);
+            if (tty) {
+                // relays started here, on the untransformed main thread
+                try (TerminalSession session = TerminalSession.attach(pod.container(), host, interactive)) {
+                    session.awaitExit();
+                }
+            }
             return pod.waitForExit();
         }
     }
@@ -152,12 +164,15 @@ final class RunCommand implements Callable<Integer> {
         if (name != null) {
             PodStore.checkName(name);
         }
+        if (tty && interactive && !HostTerminal.standard().inputIsTerminal()) {
+            throw new IllegalArgumentException("the input device is not a TTY: drop -t, or run jrun from a terminal");
+        }
         if (workingDir != null && !workingDir.startsWith("/")) {
             throw new IllegalArgumentException("the working directory must be an absolute path, not '" + workingDir + "'");
         }
         ImageLocation.parse(image); // a malformed reference fails here
         return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
-                Network.parse(network), readOnly, false, interactive, remove);
+                Network.parse(network), readOnly, tty, interactive, remove);
     }
 
     private static RunRequest withImage(RunRequest r, String image) {

@@ -71,6 +71,10 @@ final class ContainerSetup {
                         actions.dup2(stdio[fd], fd);
                     }
                 }
+                if (spec.stdio().hasTerminal()) { // then 0, 1 and 2 are the container's /dev/pts/0
+                    handoff.terminalFd = ContainerPty.allocate(dev.value(), spec.stdio().terminalSize(), user.user(),
+                            actions).value(); // closed by the Launcher, unless handed to the RunningContainer
+                }
                 actions.chdir(spec.workingDir()).closeFrom(3);
 
                 RootFs.pivot(root);

@@ -17,6 +17,8 @@ final class Handoff {
     volatile int mountNsFd = -1;
     /** An O_PATH descriptor of the gate FIFO, or -1; closed by the Launcher, after both threads. */
     volatile int gateFd = -1;
+    /** The master of the app's terminal (Stdio.terminal), or -1; the Launcher owns it. */
+    volatile int terminalFd = -1;
     volatile Throwable setupFailure;
     /** posix_spawn has returned: the child has exec'd or is gone. */
     volatile boolean spawnReturned;

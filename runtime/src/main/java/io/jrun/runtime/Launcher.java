@@ -71,12 +71,14 @@ public final class Launcher {
 
         long pid = handoff.pid;
         if (handoff.setupFailure != null) {
+            closeQuietly(handoff.terminalFd);
             throw asLaunchException(handoff.setupFailure);
         }
         if (handoff.gateFailure != null || (pid > 0 && !handoff.released)) {
             if (pid > 0) {
                 reap(pid); // killed in the gate by the keeper: it never ran
             }
+            closeQuietly(handoff.terminalFd);
             Throwable cause = handoff.gateFailure;
             if (cause instanceof LaunchException e) {
                 throw e;
@@ -85,11 +87,14 @@ public final class Launcher {
                     + (cause == null ? "the app never reached its gate" : cause.getMessage()), cause);
         }
         if (handoff.spawnError != null) {
+            closeQuietly(handoff.terminalFd);
             throw execFailure(spec, handoff.spawnError);
         }
         try {
-            return new RunningContainer(pid, Processes.pidfdOpen(pid));
+            return new RunningContainer(pid, Processes.pidfdOpen(pid),
+                    handoff.terminalFd < 0 ? null : new ContainerTerminal(new Fd(handoff.terminalFd)));
         } catch (ErrnoException e) {
+            closeQuietly(handoff.terminalFd);
             try {
                 Processes.kill(pid, Processes.SIGKILL);
             } catch (ErrnoException ignored) {

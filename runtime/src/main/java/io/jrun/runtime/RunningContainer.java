@@ -4,25 +4,39 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Fd;
 import io.jrun.linux.Processes;
 
+import java.util.Optional;
+
 /**
  * A started container: its pid 1, as the host sees it. The caller must {@link #waitForExit()}
- * (that reaps it); signals go through a pidfd, so they can never hit a recycled pid.
+ * (that reaps it); signals go through a pidfd, so they can never hit a recycled pid. A
+ * container started with {@link Stdio#terminal} also has its {@link #terminal()}.
  */
 public final class RunningContainer {
     private final long pid;
     private final Fd pidfd;
+    private final ContainerTerminal terminal; // null without Stdio.terminal
     private final Object lock = new Object();
     private final Object waiting = new Object(); // one wait4 at a time: a second would see ECHILD
     private Processes.ExitStatus exitStatus; // guarded by lock; set once reaped
 
-    RunningContainer(long pid, Fd pidfd) {
+    RunningContainer(long pid, Fd pidfd, ContainerTerminal terminal) {
         this.pid = pid;
         this.pidfd = pidfd;
+        this.terminal = terminal;
     }
 
     /** The app's process id in the host's pid namespace (it is 1 inside the container). */
     public long pid() {
         return pid;
+    }
+
+    /**
+     * The master of the app's terminal, when it was started with {@link Stdio#terminal}. It is
+     * not closed with the container: whoever attaches to it closes it, e.g. a
+     * {@link io.jrun.runtime.terminal.TerminalSession}.
+     */
+    public Optional<ContainerTerminal> terminal() {
+        return Optional.ofNullable(terminal);
     }
 
     /**
