@@ -17,7 +17,9 @@ record SyscallNumbers(
         long move_mount, long open_tree, long mount_setattr,
         long capget, long capset, long prctl, long setresuid, long setresgid, long setgroups,
         long getpid, long gettid, long kill, long wait4, long waitid, long pidfd_open,
-        long pidfd_send_signal) {
+        long pidfd_send_signal,
+        // the seccomp filter
+        long seccomp) {
 
     static final SyscallNumbers X86_64 = new SyscallNumbers(
             0, 1, 3, 16, 102, 74, 306,
@@ -30,7 +32,8 @@ record SyscallNumbers(
             429, 428, 442,
             125, 126, 157, 117, 119, 116,
             39, 186, 62, 61, 247, 434,
-            424);
+            424,
+            317);
 
     static final SyscallNumbers AARCH64 = new SyscallNumbers(
             63, 64, 57, 29, 174, 82, 267,
@@ -43,7 +46,8 @@ record SyscallNumbers(
             429, 428, 442,
             90, 91, 167, 147, 149, 159,
             172, 178, 129, 260, 95, 434,
-            424);
+            424,
+            277);
 
     /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
     static SyscallNumbers forThisMachine() {
