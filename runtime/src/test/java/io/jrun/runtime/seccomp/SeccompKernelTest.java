@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jrun.linux.Capabilities;
 import io.jrun.linux.Errno;
 import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Mounts;
+import io.jrun.linux.Namespaces;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.Processes;
 import io.jrun.linux.Seccomp;
 import io.jrun.linux.Spawn;
 import io.jrun.linux.SyscallProbe;
 
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,7 +24,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * another errno (NULL pointers, fd -1, an unknown kexec architecture), so EPERM can only come
  * from the filter and nothing ever happens on the host.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeccompKernelTest {
     private static final String THREAD_STATUS = "/proc/thread-self/status";
     private static final long CAP_SYS_ADMIN = 1L << Capabilities.CAP_SYS_ADMIN;
@@ -105,6 +114,40 @@ class SeccompKernelTest {
             outcomes.put(name, result < 0 && result >= -4095 ? Errno.name((int) -result) : "ok");
         });
         return outcomes;
+    }
+
+    /**
+     * The launch path installs the filter after pivot_root, when the thread can no longer load
+     * classes from jrun's class path (JDK classes still load: the runtime image stays open).
+     * Compiling and preload() must have loaded everything install() uses. First in this class,
+     * so no earlier install in this JVM has run the path already.
+     */
+    @Test
+    @Order(1)
+    void installsAfterPivotRootWithOnlyPreloadedClasses() throws Exception {
+        SeccompProgram program = SeccompCompiler.compile(DefaultProfile.get(),
+                SeccompTarget.thisMachine(Filters.PODMAN_CAPS, true));
+        String root = dir.toString();
+        AtomicReference<String> seen = new AtomicReference<>();
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try (InputStream status = new FileInputStream("/proc/thread-self/status")) {
+                Namespaces.unshare(Namespaces.CLONE_FS | Namespaces.CLONE_NEWNS);
+                Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
+                Mounts.mount("jrun-seccomp-root", root, "tmpfs", 0, "size=64k");
+                SeccompProgram.preload();
+                Capabilities.setNoNewPrivs();
+                Mounts.chdir(root);
+                Mounts.pivotRoot(".", ".");
+                Mounts.umount2(".", Mounts.MNT_DETACH);
+                program.install();
+                String text = new String(status.readAllBytes(), StandardCharsets.US_ASCII);
+                seen.set(text.lines().filter(l -> l.startsWith("Seccomp:")).findFirst().orElse("no Seccomp line"));
+            } catch (Throwable t) {
+                seen.set(t.toString());
+            }
+        });
+        thread.join();
+        assertThat(seen.get()).isEqualTo("Seccomp:\t2");
     }
 
     @Test
