@@ -82,6 +82,32 @@ public final class Errno {
         return errno > 0 && errno < TABLE.length && TABLE[errno] != null ? TABLE[errno][0] : "errno " + errno;
     }
 
+    /**
+     * The number of a symbolic name in the table, e.g. 2 for {@code ENOENT} (and the aliases
+     * ENOTSUP, EWOULDBLOCK, EDEADLOCK); -1 for a name the table does not hold.
+     */
+    public static int number(String name) {
+        switch (name) {
+            case "ENOTSUP" -> {
+                return ENOTSUP;
+            }
+            case "EWOULDBLOCK" -> {
+                return EAGAIN;
+            }
+            case "EDEADLOCK" -> {
+                return EDEADLK;
+            }
+            default -> {
+                for (int errno = 1; errno < TABLE.length; errno++) {
+                    if (TABLE[errno] != null && TABLE[errno][0].equals(name)) {
+                        return errno;
+                    }
+                }
+                return -1;
+            }
+        }
+    }
+
     /** The C library's message, e.g. {@code No such file or directory}. */
     public static String message(int errno) {
         return errno > 0 && errno < TABLE.length && TABLE[errno] != null ? TABLE[errno][1] : "Unknown error " + errno;

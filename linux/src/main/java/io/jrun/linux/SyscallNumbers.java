@@ -21,7 +21,9 @@ record SyscallNumbers(
         // the /proc helper of kernels before 6.15
         long pipe2, long pidfd_getfd,
         // terminals: waiting on several descriptors, and a descriptor to wake such a wait
-        long ppoll, long eventfd2) {
+        long ppoll, long eventfd2,
+        // the seccomp filter
+        long seccomp) {
 
     static final SyscallNumbers X86_64 = new SyscallNumbers(
             0, 1, 3, 16, 102, 74, 306,
@@ -36,7 +38,8 @@ record SyscallNumbers(
             39, 186, 62, 61, 247, 434,
             424, 73,
             293, 438,
-            271, 290);
+            271, 290,
+            317);
 
     static final SyscallNumbers AARCH64 = new SyscallNumbers(
             63, 64, 57, 29, 174, 82, 267,
@@ -51,7 +54,8 @@ record SyscallNumbers(
             172, 178, 129, 260, 95, 434,
             424, 32,
             59, 438,
-            73, 19);
+            73, 19,
+            277);
 
     /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
     static SyscallNumbers forThisMachine() {

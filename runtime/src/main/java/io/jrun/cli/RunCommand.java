@@ -11,6 +11,7 @@ import io.jrun.runtime.RunRequest;
 import io.jrun.runtime.RunningPod;
 import io.jrun.runtime.Stdio;
 import io.jrun.runtime.pod.PodStore;
+import io.jrun.runtime.seccomp.SeccompOption;
 import io.jrun.runtime.terminal.HostTerminal;
 import io.jrun.runtime.terminal.TerminalSession;
 import picocli.CommandLine.Command;
@@ -94,6 +95,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-t", "--tty"}, description = "Give the app a pseudo-terminal (with -i, the user's terminal goes raw).")
     boolean tty;
 
+    @Option(names = "--security-opt", paramLabel = "seccomp=unconfined|FILE.json",
+            description = "seccomp=unconfined turns the default seccomp profile off; seccomp=FILE.json applies a docker/OCI profile.")
+    List<String> securityOpts = new ArrayList<>();
+
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "Write the pod's UUID into FILE.")
     Path uuidFile;
 
@@ -139,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private RunRequest request() throws IOException {
+    private RunRequest request() throws Exception {
         List<String> args = command;
         if (!args.isEmpty() && args.getFirst().equals("--")) {
             args = args.subList(1, args.size());
@@ -170,14 +175,23 @@ final class RunCommand implements Callable<Integer> {
         if (workingDir != null && !workingDir.startsWith("/")) {
             throw new IllegalArgumentException("the working directory must be an absolute path, not '" + workingDir + "'");
         }
+        SeccompOption seccomp = SeccompOption.DEFAULT;
+        for (String opt : securityOpts) {
+            if (!SeccompOption.isSeccomp(opt)) {
+                throw new IllegalArgumentException("unsupported --security-opt '" + opt
+                        + "': jrun takes seccomp=unconfined or seccomp=FILE.json");
+            }
+            seccomp = SeccompOption.parse(opt);
+        }
+        seccomp.profile(); // a missing or malformed profile fails here, before anything is created
         ImageLocation.parse(image); // a malformed reference fails here
         return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
-                Network.parse(network), readOnly, tty, interactive, remove);
+                Network.parse(network), readOnly, tty, interactive, remove, seccomp);
     }
 
     private static RunRequest withImage(RunRequest r, String image) {
         return new RunRequest(image, r.command(), r.entrypoint(), r.env(), r.workingDir(), r.user(), r.name(), r.hostname(),
-                r.mounts(), r.volumeArgs(), r.network(), r.readOnly(), r.terminal(), r.interactive(), r.removeOnExit());
+                r.mounts(), r.volumeArgs(), r.network(), r.readOnly(), r.terminal(), r.interactive(), r.removeOnExit(), r.seccomp());
     }
 
     /** The image's store name, fetched first as --pull says. */

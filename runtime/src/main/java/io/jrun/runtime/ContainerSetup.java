@@ -81,6 +81,10 @@ final class ContainerSetup {
                 Namespaces.unshare(Namespaces.CLONE_NEWPID);
                 Privileges.restrict(spec.capabilities(), lastCap, user.user());
 
+                if (spec.seccomp() != null) {
+                    spec.seccomp().install(); // last: the filter also binds this thread's own calls
+                }
+
                 handoff.readyToSpawn.countDown();
                 try {
                     handoff.pid = Spawn.spawn(executable, spec.argv(), env, actions, Spawn.POSIX_SPAWN_SETSID, 0);

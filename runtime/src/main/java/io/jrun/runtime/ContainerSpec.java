@@ -1,6 +1,7 @@
 package io.jrun.runtime;
 
 import io.jrun.linux.Capabilities;
+import io.jrun.runtime.seccomp.SeccompProgram;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -31,11 +32,12 @@ import java.util.regex.Pattern;
  * @param readOnly     the root is mounted read-only (with tmpfs on /run, /tmp and /var/tmp,
  *                     as podman's --read-only does)
  * @param resolvConf   the content of the container's /etc/resolv.conf, or null to keep the image's
+ * @param seccomp      the seccomp filter the app runs under, or null for none (unconfined)
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
                             String user, long capabilities, Stdio stdio, List<MountSpec> mounts,
-                            Network network, boolean readOnly, String resolvConf) {
+                            Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp) {
 
     /**
      * podman's default capability set: no MKNOD (without a device cgroup a container could make
@@ -90,13 +92,13 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
 
     /**
      * A spec with the defaults for what the launch engine's callers rarely set: no mounts, no
-     * network, a writable root and the image's own /etc/resolv.conf.
+     * network, a writable root, the image's own /etc/resolv.conf and no seccomp filter.
      */
     public ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs, List<String> argv,
                          List<String> env, String workingDir, String hostname, String user, long capabilities,
                          Stdio stdio) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
-                List.of(), Network.NONE, false, null);
+                List.of(), Network.NONE, false, null, null);
     }
 
     /** A capability set from CAP_* numbers. */

@@ -16,6 +16,9 @@ import io.jrun.runtime.pod.PodLease;
 import io.jrun.runtime.pod.PodManifest;
 import io.jrun.runtime.pod.PodProcess;
 import io.jrun.runtime.pod.PodStore;
+import io.jrun.runtime.seccomp.SeccompProfileException;
+import io.jrun.runtime.seccomp.SeccompProgram;
+import io.jrun.runtime.seccomp.SeccompTarget;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,10 +91,17 @@ public final class Pods {
                         request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
                         request.volumeArgs(), config.stopSignal(), request.removeOnExit());
                 lease.prepare(manifest);
+                long capabilities = ContainerSpec.DEFAULT_CAPABILITIES;
+                SeccompProgram seccomp;
+                try {
+                    seccomp = request.seccomp().compile(SeccompTarget.thisMachine(capabilities, true)).orElse(null);
+                } catch (SeccompProfileException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
                 spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
                         config.argv(), config.env(), config.workingDir(), hostname, config.user(),
-                        ContainerSpec.DEFAULT_CAPABILITIES, stdio, request.mounts(), request.network(), request.readOnly(),
-                        hostResolvConf());
+                        capabilities, stdio, request.mounts(), request.network(), request.readOnly(),
+                        hostResolvConf(), seccomp);
             }
         } catch (IOException | RuntimeException e) {
             lease.remove();

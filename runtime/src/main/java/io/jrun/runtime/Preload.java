@@ -18,9 +18,11 @@ final class Preload {
             "io.jrun.linux.FileSyscalls", "io.jrun.linux.Stat", "io.jrun.linux.OpenFlags",
             "io.jrun.runtime.Gate", "io.jrun.runtime.MaskedPaths", "io.jrun.linux.FileTypes", "io.jrun.linux.AtFlags",
             "io.jrun.linux.ResolveFlags", "io.jrun.linux.Credentials", "io.jrun.runtime.User", "io.jrun.runtime.ProcMount", "io.jrun.runtime.RootFs",
-            "io.jrun.runtime.Privileges", "io.jrun.runtime.Handoff", "io.jrun.runtime.LaunchException"};
+            "io.jrun.runtime.Privileges", "io.jrun.runtime.Handoff", "io.jrun.runtime.LaunchException",
+            "io.jrun.linux.Seccomp", "io.jrun.runtime.seccomp.SeccompProgram"};
 
     static void classes() {
+        io.jrun.runtime.seccomp.SeccompProgram.preload();
         ClassLoader loader = Preload.class.getClassLoader();
         for (String name : CLASSES) {
             try {

@@ -1,5 +1,7 @@
 package io.jrun.runtime;
 
+import io.jrun.runtime.seccomp.SeccompOption;
+
 import java.util.List;
 
 /**
@@ -19,16 +21,18 @@ import java.util.List;
  * @param terminal    -t: the app gets a pseudo-terminal
  * @param interactive -i: the app reads jrun's stdin (otherwise /dev/null)
  * @param removeOnExit --rm
+ * @param seccomp     the seccomp profile: the default, none, or a file (--security-opt seccomp=)
  */
 public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                          String workingDir, String user, String name, String hostname,
                          List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
-                         boolean terminal, boolean interactive, boolean removeOnExit) {
+                         boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp) {
     public RunRequest {
         command = List.copyOf(command);
         env = List.copyOf(env);
         mounts = List.copyOf(mounts);
         volumeArgs = List.copyOf(volumeArgs);
         network = network == null ? Network.NONE : network;
+        seccomp = seccomp == null ? SeccompOption.DEFAULT : seccomp;
     }
 }

@@ -17,7 +17,7 @@ class EffectiveConfigTest {
     private static RunRequest request(List<String> command, String entrypoint, List<String> env, String workingDir, String user,
                                       boolean terminal) {
         return new RunRequest("img", command, entrypoint, env, workingDir, user, null, null, List.of(), List.of(),
-                Network.NONE, false, terminal, false, false);
+                Network.NONE, false, terminal, false, false, null);
     }
 
     @Test

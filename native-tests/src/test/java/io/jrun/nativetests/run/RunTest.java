@@ -260,9 +260,11 @@ class RunTest {
     @Test
     void theAppHasPodmansCapabilitiesAndNoNewPrivs() throws Exception {
         String caps = "00000000800405fb"; // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE SYS_CHROOT SETFCAP
-        JrunCli.Result r = sh("grep -E '^(Cap|NoNewPrivs)' /proc/self/status");
+        JrunCli.Result r = sh("grep -E '^(Cap|NoNewPrivs|Seccomp:)' /proc/self/status; unshare -U true 2>/dev/null; echo $?");
         assertThat(r.stdout()).isEqualTo("CapInh:\t0000000000000000\nCapPrm:\t" + caps + "\nCapEff:\t" + caps
-                + "\nCapBnd:\t" + caps + "\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\n");
+                + "\nCapBnd:\t" + caps + "\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\nSeccomp:\t2\n1\n");
+        r = run("--rm", "--security-opt", "seccomp=unconfined", busybox, "grep", "^Seccomp:", "/proc/self/status");
+        assertThat(r.stdout()).isEqualTo("Seccomp:\t0\n");
         r = run("--rm", "-u", "app", busybox, "grep", "-E", "^Cap(Prm|Eff)", "/proc/self/status");
         assertThat(r.stdout()).isEqualTo("CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n");
     }
@@ -408,6 +410,7 @@ class RunTest {
             keys.addAll(List.of("send-keys", "hello", "Enter"));
             assertThat(new ProcessBuilder(keys).inheritIO().start().waitFor()).isZero();
             awaitText(out, "exit=");
+            awaitText(out, "columns"); // stty -a, run after jrun ended
             String text = Files.readString(out);
             assertThat(text).startsWith("/dev/pts/0\r\n30 100\r\nxterm\r\nready\r\n")
                     .contains("got hello\r\nexit=3\n");
