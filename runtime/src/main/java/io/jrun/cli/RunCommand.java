@@ -183,7 +183,9 @@ final class RunCommand implements Callable<Integer> {
             }
             seccomp = SeccompOption.parse(opt);
         }
-        seccomp.profile(); // a missing or malformed profile fails here, before anything is created
+        if (seccomp.kind() == SeccompOption.Kind.FILE) {
+            seccomp.profile(); // a missing or malformed profile fails here, before anything is created
+        }
         ImageLocation.parse(image); // a malformed reference fails here
         return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
                 Network.parse(network), readOnly, tty, interactive, remove, seccomp);

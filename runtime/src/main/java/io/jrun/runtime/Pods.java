@@ -16,6 +16,7 @@ import io.jrun.runtime.pod.PodLease;
 import io.jrun.runtime.pod.PodManifest;
 import io.jrun.runtime.pod.PodProcess;
 import io.jrun.runtime.pod.PodStore;
+import io.jrun.runtime.seccomp.SeccompCache;
 import io.jrun.runtime.seccomp.SeccompProfileException;
 import io.jrun.runtime.seccomp.SeccompProgram;
 import io.jrun.runtime.seccomp.SeccompTarget;
@@ -42,16 +43,18 @@ import java.util.function.Consumer;
 public final class Pods {
     private final PodStore store;
     private final Images images;
+    private final SeccompCache seccompCache;
 
-    private Pods(PodStore store, Images images) {
+    private Pods(PodStore store, Images images, SeccompCache seccompCache) {
         this.store = store;
         this.images = images;
+        this.seccompCache = seccompCache;
     }
 
     /** Opens (creating when missing) the pod and image stores under {@code stateDir}. */
     public static Pods open(Path stateDir) throws IOException {
         PodStore store = PodStore.open(stateDir);
-        return new Pods(store, Images.open(stateDir, store));
+        return new Pods(store, Images.open(stateDir, store), new SeccompCache(stateDir.resolve("cache/seccomp")));
     }
 
     /** The image engine over the same state directory; it spares the images pods use. */
@@ -94,7 +97,7 @@ public final class Pods {
                 long capabilities = ContainerSpec.DEFAULT_CAPABILITIES;
                 SeccompProgram seccomp;
                 try {
-                    seccomp = request.seccomp().compile(SeccompTarget.thisMachine(capabilities, true)).orElse(null);
+                    seccomp = seccompCache.compile(request.seccomp(), SeccompTarget.thisMachine(capabilities, true)).orElse(null);
                 } catch (SeccompProfileException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }

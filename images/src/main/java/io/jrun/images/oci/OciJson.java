@@ -15,13 +15,16 @@ import java.util.Map;
  * gets an error that names the document and the field instead of a Jackson stack trace.
  */
 public final class OciJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Built on first use only: an ObjectMapper costs a cold JVM a few hundred milliseconds. */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper();
+    }
 
     private OciJson() {
     }
 
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.INSTANCE;
     }
 
     /** The media type a document declares in its body, or null. */
@@ -93,7 +96,7 @@ public final class OciJson {
 
     private static JsonNode parse(byte[] body, String what) throws InvalidContentException {
         try {
-            JsonNode root = MAPPER.readTree(body);
+            JsonNode root = JsonTrees.read(body);
             if (root == null || !root.isObject()) {
                 throw new InvalidContentException(what + " is not a JSON object");
             }

@@ -19,7 +19,7 @@ public record ImageRecord(String name, Digest manifestDigest, Digest indexDigest
     }
 
     ObjectNode toJson() {
-        ObjectNode node = OciJson.mapper().createObjectNode();
+        ObjectNode node = io.jrun.images.oci.JsonTrees.object();
         node.put("name", name);
         node.put("manifestDigest", manifestDigest.toString());
         if (indexDigest != null) {

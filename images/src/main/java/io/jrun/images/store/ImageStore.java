@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrun.images.oci.Digest;
-import io.jrun.images.oci.OciJson;
+import io.jrun.images.oci.JsonTrees;
 import io.jrun.linux.FileSystems;
 
 import java.io.IOException;
@@ -90,7 +90,7 @@ public final class ImageStore {
     public Optional<LayerRecord> layer(Digest diffId) throws IOException {
         Path json = layerDir(diffId).resolve("layer.json");
         try {
-            return Optional.of(LayerRecord.fromJson(OciJson.mapper().readTree(Files.readAllBytes(json))));
+            return Optional.of(LayerRecord.fromJson(JsonTrees.read(Files.readAllBytes(json))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -124,7 +124,7 @@ public final class ImageStore {
      * layer without its record.
      */
     public void commitLayer(Path unpacked, LayerRecord record) throws IOException {
-        writeDurably(unpacked.resolve("layer.json"), OciJson.mapper().writeValueAsBytes(record.toJson()));
+        writeDurably(unpacked.resolve("layer.json"), JsonTrees.write(record.toJson(), false));
         Path target = layerDir(record.diffId());
         try {
             Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
@@ -184,7 +184,7 @@ public final class ImageStore {
             return List.of();
         }
         List<ImageRecord> records = new ArrayList<>();
-        for (JsonNode node : OciJson.mapper().readTree(bytes).path("images")) {
+        for (JsonNode node : JsonTrees.read(bytes).path("images")) {
             records.add(ImageRecord.fromJson(node));
         }
         return records;
@@ -200,12 +200,12 @@ public final class ImageStore {
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             channel.lock();
             List<ImageRecord> updated = change.apply(new ArrayList<>(images()));
-            ObjectNode doc = OciJson.mapper().createObjectNode();
+            ObjectNode doc = JsonTrees.object();
             ArrayNode array = doc.putArray("images");
             updated.forEach(r -> array.add(r.toJson()));
             Path temp = root.resolve("tmp").resolve("names-" + UUID.randomUUID());
             try {
-                writeDurably(temp, OciJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+                writeDurably(temp, JsonTrees.write(doc, true));
                 Files.move(temp, root.resolve("names.json"), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } finally {

@@ -14,7 +14,7 @@ public record LayerRecord(Digest diffId, Digest blobDigest, String mediaType, lo
                           long entries, long unpackedBytes) {
 
     ObjectNode toJson() {
-        ObjectNode node = OciJson.mapper().createObjectNode();
+        ObjectNode node = io.jrun.images.oci.JsonTrees.object();
         node.put("diffId", diffId.toString());
         node.put("blobDigest", blobDigest.toString());
         node.put("mediaType", mediaType);

@@ -1,7 +1,7 @@
 package io.jrun.runtime.pod;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jrun.images.oci.JsonTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -10,15 +10,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The JSON files of a pod directory, written by hand: stable field names, no reflection. */
+/** The JSON files of a pod directory, written by hand: stable field names, no reflection, no ObjectMapper. */
 final class PodJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private PodJson() {
     }
 
     static byte[] manifest(PodManifest m) throws IOException {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("uuid", m.uuid());
         n.put("name", m.name());
         n.putObject("image").put("name", m.imageName()).put("id", m.imageId());
@@ -34,11 +33,11 @@ final class PodJson {
         n.put("readOnly", m.readOnly());
         strings(n.putArray("volumes"), m.volumes());
         n.put("removeOnExit", m.removeOnExit());
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        return JsonTrees.write(n, true);
     }
 
     static PodManifest manifest(byte[] json) throws IOException {
-        JsonNode n = MAPPER.readTree(json);
+        JsonNode n = JsonTrees.read(json);
         JsonNode app = n.path("app");
         return new PodManifest(text(n, "uuid"), n.path("name").asText(null), n.path("image").path("name").asText(),
                 n.path("image").path("id").asText(), Instant.parse(text(n, "created")), strings(app.path("argv")),
@@ -48,32 +47,32 @@ final class PodJson {
     }
 
     static byte[] exit(PodExit e) throws IOException {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("exitCode", e.exitCode());
         n.put("reason", e.reason());
         n.put("exited", e.exited().toString());
         if (e.message() != null) {
             n.put("message", e.message());
         }
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        return JsonTrees.write(n, true);
     }
 
     static PodExit exit(byte[] json) throws IOException {
-        JsonNode n = MAPPER.readTree(json);
+        JsonNode n = JsonTrees.read(json);
         return new PodExit(n.path("exitCode").asInt(), text(n, "reason"), Instant.parse(text(n, "exited")),
                 n.path("message").asText(null));
     }
 
     static byte[] process(PodProcess p) throws IOException {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("pid", p.pid());
         n.put("startTime", p.startTime());
         n.put("started", p.started().toString());
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        return JsonTrees.write(n, true);
     }
 
     static PodProcess process(byte[] json) throws IOException {
-        JsonNode n = MAPPER.readTree(json);
+        JsonNode n = JsonTrees.read(json);
         return new PodProcess(n.path("pid").asLong(), n.path("startTime").asLong(), Instant.parse(text(n, "started")));
     }
 
