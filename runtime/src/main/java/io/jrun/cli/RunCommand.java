@@ -99,6 +99,16 @@ final class RunCommand implements Callable<Integer> {
             description = "seccomp=unconfined turns the default seccomp profile off; seccomp=FILE.json applies a docker/OCI profile.")
     List<String> securityOpts = new ArrayList<>();
 
+    @Option(names = {"-d", "--detach"}, description = {"Start the pod and print its UUID; a jrun process of its own supervises it",
+            "and records its exit. The app's output goes to output.log in the pod's directory."})
+    boolean detach;
+
+    @Option(names = Detach.CHILD_FLAG, hidden = true, description = "The supervisor of a detached pod (internal).")
+    boolean detachedChild;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "Write the pod's UUID into FILE.")
     Path uuidFile;
 
@@ -115,8 +125,21 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("invalid --pull '" + pull + "': use missing, always or never");
         }
         Pods pods = Pods.open(root.dir);
-        String stored = ensureImage(pods.images(), pullPolicy);
+        // a detached pod's supervisor finds the image its parent made sure of
+        String stored = ensureImage(pods.images(), detachedChild ? "missing" : pullPolicy);
         request = withImage(request, stored);
+        if (detach && !detachedChild) {
+            return Detach.start(spec.commandLine().getParseResult().originalArgs());
+        }
+        if (detachedChild) {
+            RunningPod pod = pods.run(request, Stdio.toFile(Path.of("output.log")), this::saveUuid);
+            System.out.println(pod.uuid()); // to the parent, which prints it and returns
+            System.out.flush();
+            try (SignalForwarder signals = SignalForwarder.install()) {
+                signals.forwardTo(pod);
+                return pod.waitForExit();
+            }
+        }
 
         HostTerminal host = HostTerminal.standard();
         Stdio stdio = tty ? Stdio.terminal(host.windowSize()) : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
@@ -168,6 +191,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (name != null) {
             PodStore.checkName(name);
+        }
+        if (detach && (tty || interactive)) {
+            throw new IllegalArgumentException("--detach with -t or -i is not supported: jrun has no attach; drop -t and -i");
         }
         if (tty && interactive && !HostTerminal.standard().inputIsTerminal()) {
             throw new IllegalArgumentException("the input device is not a TTY: drop -t, or run jrun from a terminal");

@@ -68,7 +68,8 @@ public final class Pods {
 
     /**
      * Creates a pod for {@code request} and starts its app; returns once the app runs. The
-     * image must be in the store. On failure nothing of the pod remains but its directory in
+     * image must be in the store. Relative paths in {@code stdio} are files in the pod's
+     * directory (a detached pod's output.log, say). On failure nothing of the pod remains but its directory in
      * run/ with exit.json saying why (none with --rm), and the exception carries docker's exit
      * code.
      */
@@ -103,7 +104,7 @@ public final class Pods {
                 }
                 spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
                         config.argv(), config.env(), config.workingDir(), hostname, config.user(),
-                        capabilities, stdio, request.mounts(), request.network(), request.readOnly(),
+                        capabilities, stdio.resolvedIn(lease.dir()), request.mounts(), request.network(), request.readOnly(),
                         hostResolvConf(), seccomp);
             }
         } catch (IOException | RuntimeException e) {

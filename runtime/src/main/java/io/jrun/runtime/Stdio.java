@@ -47,6 +47,15 @@ public record Stdio(Path stdin, Path stdout, Path stderr, WindowSize terminalSiz
         return new Stdio(null, null, null, Objects.requireNonNull(initialSize, "initialSize"));
     }
 
+    /** This with relative file paths taken as relative to {@code dir} (the pod's directory). */
+    public Stdio resolvedIn(Path dir) {
+        return new Stdio(resolve(dir, stdin), resolve(dir, stdout), resolve(dir, stderr), terminalSize);
+    }
+
+    private static Path resolve(Path dir, Path p) {
+        return p == null || p.isAbsolute() ? p : dir.resolve(p);
+    }
+
     /** Whether the app gets a pseudo-terminal. */
     public boolean hasTerminal() {
         return terminalSize != null;
