@@ -1,0 +1,257 @@
+package io.jrun.nativetests.pods;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jrun.nativetests.fetch.JrunCli;
+import io.jrun.nativetests.harness.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Managing pods with the real CLI, as root, against the real kernel: list, status, stop, rm,
+ * gc and run --detach, their errors, many jrun processes on one store at once, and a SIGKILLed
+ * supervisor. Every test ends with no pod left and the host as it was.
+ */
+class PodLifecycleTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path state;
+    static JrunCli jrun;
+    static String busybox;
+
+    @TempDir
+    Path dir;
+    private String mountsBefore;
+
+    @BeforeAll
+    static void image() throws Exception {
+        jrun = new JrunCli(state);
+        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
+        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
+        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+    }
+
+    @BeforeEach
+    void recordMounts() throws IOException {
+        mountsBefore = Files.readString(Path.of("/proc/self/mountinfo"));
+    }
+
+    @AfterEach
+    void nothingLeft() throws Exception {
+        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+        for (String phase : List.of("tmp", "prepare", "run", "exited-garbage", "garbage", "names")) {
+            assertThat(entries(state.resolve("pods").resolve(phase))).as("pods/" + phase + " after gc").isEmpty();
+        }
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).as("the host's mount table").isEqualTo(mountsBefore);
+        assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
+    }
+
+    private static List<Path> entries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    private static JrunCli.Result ok(String... args) throws Exception {
+        JrunCli.Result r = jrun.run(args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
+        return r;
+    }
+
+    private static String status(String pod, String key) throws Exception {
+        return ok("status", pod).stdout().lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void aDetachedPodIsListedStoppedWithItsStopSignalAndRemoved() throws Exception {
+        String uuid = ok("run", "-d", "--name", "web", busybox, "sh", "-c",
+                "echo up; trap 'echo stopping; exit 9' TERM; while :; do sleep 0.1; done").stdout().strip();
+        assertThat(uuid).matches("[0-9a-f-]{36}");
+        JsonNode list = JSON.readTree(ok("list", "--format", "json").stdout());
+        assertThat(list).hasSize(1);
+        JsonNode web = list.get(0);
+        assertThat(web.get("uuid").asText()).isEqualTo(uuid);
+        assertThat(web.get("name").asText()).isEqualTo("web");
+        assertThat(web.get("state").asText()).isEqualTo("running");
+        assertThat(web.get("image").asText()).isEqualTo(busybox);
+        assertThat(web.get("pid").asLong()).isPositive();
+        assertThat(web.get("exitCode").isNull()).isTrue();
+        assertThat(ok("list").stdout()).contains(uuid.substring(0, 8), "web", "running");
+        assertThat(status(uuid.substring(0, 6), "state")).as("by a UUID prefix").isEqualTo("running");
+
+        JrunCli.Result rmRunning = jrun.run("rm", "web");
+        assertThat(rmRunning.exitCode()).isEqualTo(125);
+        assertThat(rmRunning.stderr()).isEqualTo("jrun: pod " + uuid + " is running: stop it first (jrun stop), or pass --force\n");
+
+        assertThat(ok("stop", "web").stdout()).isEqualTo(uuid + "\n");
+        assertThat(status("web", "state")).isEqualTo("exited");
+        assertThat(status("web", "exit-code")).isEqualTo("9");
+        assertThat(status("web", "reason")).isEqualTo("exited");
+        Path pod = state.resolve("pods/run").resolve(uuid);
+        assertThat(pod.resolve("output.log")).hasContent("up\nstopping");
+        assertThat(ok("status", "--wait", "web").stdout()).contains("state=exited");
+
+        assertThat(ok("rm", "web").stdout()).isEqualTo(uuid + "\n");
+        assertThat(pod).doesNotExist();
+        assertThat(JSON.readTree(ok("list", "--format", "json").stdout())).isEmpty();
+    }
+
+    @Test
+    void stopEscalatesToSigkillAfterTheTimeoutAndForceKillsAtOnce() throws Exception {
+        // pid 1 without a handler ignores SIGTERM: stop must end it with SIGKILL
+        String a = ok("run", "-d", busybox, "sh", "-c", "while :; do sleep 0.1; done").stdout().strip();
+        String b = ok("run", "-d", busybox, "sh", "-c", "trap '' TERM; while :; do sleep 0.1; done").stdout().strip();
+        ok("stop", "--timeout", "1s", a);
+        assertThat(status(a, "exit-code")).isEqualTo("137");
+        assertThat(status(a, "reason")).isEqualTo("signal (SIGKILL)");
+        ok("stop", "--force", b);
+        assertThat(status(b, "exit-code")).isEqualTo("137");
+        ok("rm", a, b);
+    }
+
+    @Test
+    void unknownAndAmbiguousPodsAreRefusedInOneLine() throws Exception {
+        String first = ok("run", busybox, "true").stderr(); // foreground, exited
+        assertThat(first).isEmpty();
+        JsonNode list = JSON.readTree(ok("list", "--format", "json").stdout());
+        String uuid = list.get(0).get("uuid").asText();
+        // a second pod whose UUID shares the first four digits: a copy of the first on disk
+        String twin = uuid.substring(0, 4) + "ffff" + uuid.substring(8);
+        Path original = state.resolve("pods/run").resolve(uuid);
+        Path copy = state.resolve("pods/run").resolve(twin);
+        Files.createDirectory(copy);
+        for (String file : List.of("pod.json", "exit.json", "pid.json")) {
+            Files.writeString(copy.resolve(file), Files.readString(original.resolve(file)).replace(uuid, twin));
+        }
+        for (String[] args : new String[][] {{"status", "nosuchpod"}, {"stop", "nosuchpod"}, {"rm", "nosuchpod"}}) {
+            JrunCli.Result r = jrun.run(args);
+            assertThat(r.exitCode()).isEqualTo(125);
+            assertThat(r.stderr()).isEqualTo("jrun: no pod 'nosuchpod': see jrun list\n");
+        }
+        JrunCli.Result ambiguous = jrun.run("status", uuid.substring(0, 4));
+        assertThat(ambiguous.exitCode()).isEqualTo(125);
+        assertThat(ambiguous.stderr()).isEqualTo("jrun: '" + uuid.substring(0, 4) + "' matches 2 pods: give more of the UUID\n");
+        assertThat(status(uuid.substring(0, 5), "uuid")).isEqualTo(uuid);
+        ok("rm", uuid, twin);
+    }
+
+    @Test
+    void anImageAPodUsesIsKeptUnlessForced() throws Exception {
+        ok("run", "--name", "keeper", busybox, "true");
+        JrunCli.Result rm = jrun.run("image", "rm", busybox);
+        assertThat(rm.exitCode()).isEqualTo(125);
+        assertThat(rm.stderr()).isEqualTo("jrun: image " + busybox + " is in use by a pod: remove the pod first, or pass --force\n");
+        ok("image", "gc");
+        assertThat(ok("image", "list").stdout()).contains(busybox);
+        ok("rm", "keeper");
+    }
+
+    @Test
+    void aSigkilledSupervisorLeavesAnAbandonedPodThatGcCleansUpFully() throws Exception {
+        String uuid = ok("run", "-d", busybox, "sh", "-c", "while :; do sleep 0.1; done").stdout().strip();
+        Path pod = state.resolve("pods/run").resolve(uuid);
+        long app = JSON.readTree(pod.resolve("pid.json").toFile()).get("pid").asLong();
+        long supervisor = ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--detached-child")
+                        && List.of(a).contains(state.toString())).orElse(false))
+                .findFirst().orElseThrow().pid();
+        ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
+        ProcessHandle.of(supervisor).ifPresent(p -> p.onExit().join());
+        // the lock went with the supervisor: the pod is no longer running, and says why
+        assertThat(status(uuid, "state")).isEqualTo("exited");
+        assertThat(ok("status", uuid).stdout()).contains("reason=abandoned").contains("the app still runs");
+        assertThat(ok("list").stdout()).contains("exited (abandoned)");
+        assertThat(ProcessHandle.of(app)).as("the app outlives its supervisor").isPresent();
+
+        JrunCli.Result gc = ok("gc", "--grace-period", "0");
+        assertThat(gc.stdout()).isEqualTo("marked " + uuid + "\nremoved " + uuid + "\n");
+        ProcessHandle.of(app).ifPresent(p -> p.onExit().join());
+        assertThat(ProcessHandle.of(app)).as("gc ended the abandoned app").isEmpty();
+        assertThat(pod).doesNotExist();
+    }
+
+    @Test
+    void gcMarksFirstAndSweepsAfterTheGracePeriod() throws Exception {
+        ok("run", "--name", "old", busybox, "true");
+        String uuid = JSON.readTree(ok("list", "--format", "json").stdout()).get(0).get("uuid").asText();
+        assertThat(ok("gc", "--mark-only").stdout()).isEqualTo("marked " + uuid + "\n");
+        assertThat(status("old", "state")).isEqualTo("garbage");
+        assertThat(ok("gc").stdout()).as("within the default grace period of 30m").isEmpty();
+        assertThat(ok("gc", "--grace-period", "0s").stdout()).isEqualTo("removed " + uuid + "\n");
+        assertThat(jrun.run("status", "old").exitCode()).isEqualTo(125);
+        assertThat(state.resolve("pods/names/old")).doesNotExist();
+    }
+
+    @Test
+    void fiftyConcurrentRunsWithListAndGcRunningMeanwhile() throws Exception {
+        int runs = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(runs);
+        AtomicBoolean done = new AtomicBoolean();
+        List<String> churnFailures = new ArrayList<>();
+        Thread churn = Thread.ofPlatform().start(() -> {
+            try {
+                while (!done.get()) {
+                    for (String[] args : new String[][] {{"list", "--format", "json"}, {"gc", "--grace-period", "0"}}) {
+                        JrunCli.Result r = jrun.run(args);
+                        if (r.exitCode() != 0) {
+                            synchronized (churnFailures) {
+                                churnFailures.add(String.join(" ", args) + ": " + r);
+                            }
+                        } else if (args[0].equals("list")) {
+                            JSON.readTree(r.stdout()); // always a whole document
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                synchronized (churnFailures) {
+                    churnFailures.add(e.toString());
+                }
+            }
+        });
+        try {
+            List<Future<JrunCli.Result>> results = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                int code = i % 7;
+                results.add(pool.submit(() -> jrun.run("run", busybox, "sh", "-c", "echo run; exit " + code)));
+            }
+            for (int i = 0; i < runs; i++) {
+                JrunCli.Result r = results.get(i).get();
+                assertThat(r.exitCode()).as("run " + i + ": " + r).isEqualTo(i % 7);
+                assertThat(r.stdout()).isEqualTo("run\n");
+            }
+        } finally {
+            done.set(true);
+            churn.join();
+            pool.shutdown();
+        }
+        assertThat(churnFailures).isEmpty();
+        // consistent: every pod that gc has not collected yet reads as exited with a recorded code
+        for (JsonNode pod : JSON.readTree(ok("list", "--format", "json").stdout())) {
+            assertThat(pod.get("state").asText()).isIn("exited", "garbage");
+            assertThat(pod.get("exitCode").isInt()).as(pod.toString()).isTrue();
+        }
+        assertThat(ok("image", "inspect", busybox).stdout()).contains("diff_ids");
+    }
+}
