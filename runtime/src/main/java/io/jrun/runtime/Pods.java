@@ -86,15 +86,19 @@ public final class Pods {
             try (StoreLock.Held held = images.store().shared()) {
                 ImageDetails image = images.inspect(request.image());
                 EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
+                PodSeccomp profile = seccompProfile(request);
                 manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
                         Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
                         request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
-                        request.volumeArgs(), config.stopSignal(), request.removeOnExit());
+                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(), profile.recorded());
+                if (profile.customProfile().isPresent()) {
+                    lease.keepSeccompProfile(profile.customProfile().get()); // for jrun enter
+                }
                 lease.prepare(manifest);
                 long capabilities = ContainerSpec.DEFAULT_CAPABILITIES;
                 SeccompProgram seccomp;
                 try {
-                    seccomp = request.seccomp().compile(SeccompTarget.thisMachine(capabilities, true)).orElse(null);
+                    seccomp = profile.compile(SeccompTarget.thisMachine(capabilities, true)).orElse(null);
                 } catch (SeccompProfileException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
@@ -119,6 +123,15 @@ public final class Pods {
             throw e;
         }
         return new RunningPod(uuid, container, lease, manifest, request.removeOnExit());
+    }
+
+    /** The request's seccomp profile, a custom one read once: the app and jrun enter use these bytes. */
+    private static PodSeccomp seccompProfile(RunRequest request) {
+        try {
+            return PodSeccomp.of(request.seccomp());
+        } catch (SeccompProfileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     // ---------------------------------------------------------------- managing pods
