@@ -134,6 +134,30 @@ public final class Pods {
         }
     }
 
+    /**
+     * Starts a process in the container of a running pod, as {@code docker exec} does: in the
+     * app's namespaces and root, as the app's user (or {@code request.user()}), with the app's
+     * capabilities, no_new_privs and seccomp profile (see {@link Enter}). The pod and its app
+     * are left as they are. Returns the process, a child of this JVM: the caller waits for it
+     * ({@link RunningContainer#waitForExit()}: its own exit code, or 128 + N for signal N) and,
+     * with {@link Stdio#terminal}, attaches to its terminal, a new one of the container's devpts.
+     * Throws a LaunchException with docker's code: 125 when the pod does not run or the request
+     * does not fit it, 127 when the command is not found, 126 when it cannot be executed.
+     */
+    public RunningContainer enter(PodStatus pod, EnterRequest request, Stdio stdio) throws LaunchException, IOException {
+        String label = pod.name() != null ? pod.name() : pod.uuid();
+        if (pod.state() == PodState.PREPARING) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "pod " + label
+                    + " is still being prepared: enter it once it runs");
+        }
+        if (pod.state() != PodState.RUNNING) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "pod " + label + " is " + pod.state()
+                    + (pod.abandoned() ? " (abandoned by its jrun)" : "")
+                    + ": only a running pod can be entered (jrun list shows which run)");
+        }
+        return Enter.start(EnterSpec.of(pod, request, stdio));
+    }
+
     // ---------------------------------------------------------------- managing pods
 
     /** Every pod, oldest first. */
