@@ -122,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
         Stdio stdio = tty ? Stdio.terminal(host.windowSize()) : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
         try (SignalForwarder signals = SignalForwarder.install()) {
             RunningPod pod = pods.run(request, stdio, this::saveUuid);
-            signals.forwardTo(pod);
+            signals.forwardTo(pod::signal);
             if (tty) {
                 // relays started here, on the untransformed main thread
                 try (TerminalSession session = TerminalSession.attach(pod.container(), host, interactive)) {
