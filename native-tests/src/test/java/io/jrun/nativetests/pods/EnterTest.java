@@ -315,7 +315,7 @@ class EnterTest {
     void ttyGivesTheProcessATerminalOfTheContainersDevptsDrivenThroughTmux() throws Exception {
         Tools.require("tmux");
         try (BackgroundPod pod = new BackgroundPod("true", "--name", "tty-pod")) {
-            String socket = "jrun-enter-test-" + ProcessHandle.current().pid();
+            String socket = dir.resolve("tmux.socket").toString(); // goes with the test's directory
             Path out = dir.resolve("out");
             StringBuilder command = new StringBuilder();
             for (String arg : jrun.command("enter", "-it", "tty-pod", "sh", "-c",
@@ -323,7 +323,7 @@ class EnterTest {
                 command.append('\'').append(arg.replace("'", "'\\''")).append("' ");
             }
             command.append("> ").append(out).append(" 2>&1; echo exit=$? >> ").append(out).append("; stty -a >> ").append(out);
-            List<String> tmux = List.of("tmux", "-L", socket);
+            List<String> tmux = List.of("tmux", "-S", socket);
             try {
                 List<String> start = new ArrayList<>(tmux);
                 start.addAll(List.of("new-session", "-d", "-x", "100", "-y", "30", command + "; sleep 60"));
