@@ -142,6 +142,16 @@ public final class Mounts {
         call("pivot_root", newRoot, NR.pivot_root(), s.path1("pivot_root", newRoot), oldAddress);
     }
 
+    /**
+     * chroot(2): the calling thread's root becomes {@code path} (its own root after
+     * unshare(CLONE_FS); the whole process's otherwise). Needs CAP_SYS_CHROOT. Unlike
+     * pivot_root it changes no mount, and the working directory stays where it is: chdir after.
+     * The thread cannot load classes afterwards, as after pivot_root.
+     */
+    public static void chroot(String path) throws ErrnoException {
+        call("chroot", path, NR.chroot(), Syscall.scratch().path1("chroot", path));
+    }
+
     /** chdir(2) for the calling thread (its own after unshare(CLONE_FS); the process's otherwise). */
     public static void chdir(String path) throws ErrnoException {
         call("chdir", path, NR.chdir(), Syscall.scratch().path1("chdir", path));

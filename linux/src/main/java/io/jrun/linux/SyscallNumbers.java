@@ -23,7 +23,9 @@ record SyscallNumbers(
         // terminals: waiting on several descriptors, and a descriptor to wake such a wait
         long ppoll, long eventfd2,
         // the seccomp filter
-        long seccomp) {
+        long seccomp,
+        // jrun enter: the app's root
+        long chroot) {
 
     static final SyscallNumbers X86_64 = new SyscallNumbers(
             0, 1, 3, 16, 102, 74, 306,
@@ -39,7 +41,8 @@ record SyscallNumbers(
             424, 73,
             293, 438,
             271, 290,
-            317);
+            317,
+            161);
 
     static final SyscallNumbers AARCH64 = new SyscallNumbers(
             63, 64, 57, 29, 174, 82, 267,
@@ -55,7 +58,8 @@ record SyscallNumbers(
             424, 32,
             59, 438,
             73, 19,
-            277);
+            277,
+            51);
 
     /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
     static SyscallNumbers forThisMachine() {

@@ -98,6 +98,41 @@ class MountsTest {
     }
 
     @Test
+    void chrootThroughADescriptorChangesTheRootOfOneThreadOnly() throws Exception {
+        Files.writeString(dir.resolve("marker"), "chrooted");
+        Files.createDirectory(dir.resolve("sub"));
+        String[] seen = Throwaway.run(() -> {
+            try (Fd root = FileSyscalls.openat(AT_FDCWD, dir.toString(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0)) {
+                try {
+                    FileSyscalls.statx(AT_FDCWD, dir + "/missing", 0); // loads Stat and the errno classes
+                } catch (ErrnoException e) {
+                    // expected: the classes used after the chroot are loaded now
+                }
+                Namespaces.unshare(CLONE_FS); // else the chroot would move every thread of the JVM
+                Mounts.fchdir(root.value());
+                Mounts.chroot(".");
+                Mounts.chdir("/sub");
+                String[] result = new String[3];
+                result[0] = String.valueOf(FileSyscalls.statx(AT_FDCWD, "/marker", 0).size());
+                result[1] = String.valueOf(FileSyscalls.statx(AT_FDCWD, "..", 0).inode()
+                        == FileSyscalls.statx(AT_FDCWD, "/", 0).inode());
+                try {
+                    FileSyscalls.statx(AT_FDCWD, dir.toString(), 0);
+                    result[2] = "the host path is still visible";
+                } catch (ErrnoException e) {
+                    result[2] = e.errnoName();
+                }
+                return result;
+            }
+        });
+        assertThat(seen[0]).as("size of /marker seen by the chrooted thread").isEqualTo("8");
+        assertThat(seen[1]).as("/sub/.. is the new root").isEqualTo("true");
+        assertThat(seen[2]).as("the host's temp dir, seen from the new root").isEqualTo("ENOENT");
+        assertThat(Path.of("/marker")).doesNotExist();
+        assertThat(Path.of("/proc/self/mountinfo")).exists();
+    }
+
+    @Test
     void theNewMountApiMountsBindsAndMakesReadOnly() throws Exception {
         String fresh = Files.createDirectory(dir.resolve("fresh")).toString();
         String bind = Files.createDirectory(dir.resolve("bind")).toString();

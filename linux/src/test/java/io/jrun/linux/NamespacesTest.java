@@ -157,6 +157,40 @@ class NamespacesTest {
     }
 
     @Test
+    void setnsWithAPidfdJoinsSeveralNamespacesAtOnceAndTheirRoot() throws Exception {
+        String name = "jrun-pidfd-" + ProcessHandle.current().pid();
+        // a process with its own UTS and mount namespaces, and a file only its namespace sees
+        Process other = new ProcessBuilder("unshare", "--uts", "--mount", "--propagation", "private", "sh", "-c",
+                "hostname " + name + " && mount -t tmpfs jrun-test " + dir + " && echo inside > " + dir
+                        + "/only-there && echo ready && exec sleep 600")
+                .redirectErrorStream(true).start();
+        try {
+            String ready = new String(other.getInputStream().readNBytes(6), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(ready).as("the other process's start").isEqualTo("ready\n");
+            long otherMnt = Namespaces.inode("/proc/" + other.pid() + "/ns/mnt");
+            try (Fd pidfd = Processes.pidfdOpen(other.pid())) {
+                String[] seen = Throwaway.run(() -> {
+                    Files.exists(dir); // loads what is used below
+                    Namespaces.unshare(CLONE_FS); // setns(mnt) sets the root and cwd: this thread's only
+                    Namespaces.setns(pidfd.value(), CLONE_NEWNS | CLONE_NEWUTS);
+                    return new String[] {Namespaces.hostname(), String.valueOf(Namespaces.inode("/proc/thread-self/ns/mnt")),
+                            Files.readString(dir.resolve("only-there")), Path.of("").toAbsolutePath().toString(),
+                            String.valueOf(FileSyscalls.statx(AtFlags.AT_FDCWD, ".", 0).inode()
+                                    == FileSyscalls.statx(AtFlags.AT_FDCWD, "/", 0).inode())};
+                });
+                assertThat(seen[0]).isEqualTo(name);
+                assertThat(Long.parseLong(seen[1])).isEqualTo(otherMnt);
+                assertThat(seen[2]).isEqualTo("inside\n");
+                assertThat(seen[4]).as("the working directory is the namespace's root").isEqualTo("true");
+            }
+            assertThat(Namespaces.hostname()).isNotEqualTo(name);
+            assertThat(dir.resolve("only-there")).doesNotExist();
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aUserNamespaceCannotBeUnsharedFromTheMultithreadedJvm() throws Exception {
         Throwaway.run(() -> {
             assertThatThrownBy(() -> Namespaces.unshare(Namespaces.CLONE_NEWUSER))

@@ -18,6 +18,7 @@ public final class Main {
         COMMANDS.put("fetch", FetchCommand::new);
         COMMANDS.put("image", ImageCommand::new);
         COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("enter", EnterCommand::new);
         COMMANDS.put("list", ListCommand::new);
         COMMANDS.put("status", StatusCommand::new);
         COMMANDS.put("stop", StopCommand::new);
@@ -47,9 +48,9 @@ public final class Main {
         });
         cli.setExecutionExceptionHandler(new ErrorHandler(root));
         cli.setParameterExceptionHandler(ErrorHandler::parameterError);
-        if ("run".equals(invoked)) {
-            // options after IMAGE are the app's, as in docker: jrun run busybox ls -l
-            cli.getSubcommands().get("run").setStopAtPositional(true);
+        if ("run".equals(invoked) || "enter".equals(invoked)) {
+            // options after IMAGE (POD) are the command's, as in docker: jrun run busybox ls -l
+            cli.getSubcommands().get(invoked).setStopAtPositional(true);
         }
         return cli.execute(args);
     }

@@ -136,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(pod.uuid()); // to the parent, which prints it and returns
             System.out.flush();
             try (SignalForwarder signals = SignalForwarder.install()) {
-                signals.forwardTo(pod);
+                signals.forwardTo(pod::signal);
                 return pod.waitForExit();
             }
         }
@@ -145,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
         Stdio stdio = tty ? Stdio.terminal(host.windowSize()) : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
         try (SignalForwarder signals = SignalForwarder.install()) {
             RunningPod pod = pods.run(request, stdio, this::saveUuid);
-            signals.forwardTo(pod);
+            signals.forwardTo(pod::signal);
             if (tty) {
                 // relays started here, on the untransformed main thread
                 try (TerminalSession session = TerminalSession.attach(pod.container(), host, interactive)) {

@@ -1,7 +1,6 @@
 package io.jrun.cli;
 
 import io.jrun.linux.ErrnoException;
-import io.jrun.runtime.RunningPod;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -9,17 +8,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends SIGTERM, SIGINT and SIGHUP that reach jrun on to the container's pid 1, as docker
- * run does: jrun itself keeps waiting, and exits with the app's code once it ends. Signals
- * that arrive while the pod is still being set up are held and sent once the app runs.
- * Installed before the launch, so that no such signal ends jrun with its app unsupervised.
+ * Sends SIGTERM, SIGINT and SIGHUP that reach jrun on to the container's pid 1 (jrun run) or
+ * to the process started in a container (jrun enter), as docker run does: jrun itself keeps
+ * waiting, and exits with the process's code once it ends. Signals that arrive while the
+ * process is still being set up are held and sent once it runs. Installed before the start, so
+ * that no such signal ends jrun with its process unsupervised.
  */
 final class SignalForwarder implements AutoCloseable {
     private static final String[] SIGNALS = {"TERM", "INT", "HUP"};
     private final List<Integer> pending = new ArrayList<>(); // guarded by this
     private final List<Signal> installed = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
-    private RunningPod pod; // guarded by this
+    private Target target; // guarded by this
+
+    /** Where signals go: a pod's app, or a process started in a container. */
+    interface Target {
+        void signal(int signal) throws ErrnoException;
+    }
 
     private SignalForwarder() {
     }
@@ -35,24 +40,24 @@ final class SignalForwarder implements AutoCloseable {
     }
 
     private synchronized void received(int signal) {
-        if (pod == null) {
+        if (target == null) {
             pending.add(signal);
             return;
         }
         send(signal);
     }
 
-    synchronized void forwardTo(RunningPod pod) {
-        this.pod = pod;
+    synchronized void forwardTo(Target target) {
+        this.target = target;
         pending.forEach(this::send);
         pending.clear();
     }
 
     private void send(int signal) {
         try {
-            pod.signal(signal);
+            target.signal(signal);
         } catch (ErrnoException e) {
-            // the app is gone: waitForExit tells the rest
+            // the process is gone: waitForExit tells the rest
         }
     }
 

@@ -111,7 +111,7 @@ final class ContainerSetup {
     }
 
     /** docker's rule: HOME from the user's passwd entry unless the environment sets one. */
-    private static List<String> withHome(List<String> env, String home) {
+    static List<String> withHome(List<String> env, String home) {
         for (String e : env) {
             if (e.startsWith("HOME=")) {
                 return env;
@@ -123,7 +123,7 @@ final class ContainerSetup {
     }
 
     /** Opens the host files of {@code stdio} before the pivot; -1 where jrun's own is kept. */
-    private static int[] openStdio(Stdio stdio, List<Fd> open) throws ErrnoException {
+    static int[] openStdio(Stdio stdio, List<Fd> open) throws ErrnoException {
         int[] fds = {-1, -1, -1};
         if (stdio.stdin() != null) {
             fds[0] = track(open, FileSyscalls.openat(AtFlags.AT_FDCWD, stdio.stdin().toString(),

@@ -90,15 +90,19 @@ public final class Pods {
             try (StoreLock.Held held = images.store().shared()) {
                 ImageDetails image = images.inspect(request.image());
                 EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
+                PodSeccomp profile = seccompProfile(request);
                 manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
                         Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
                         request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
-                        request.volumeArgs(), config.stopSignal(), request.removeOnExit());
+                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(), profile.recorded());
+                if (profile.customProfile().isPresent()) {
+                    lease.keepSeccompProfile(profile.customProfile().get()); // for jrun enter
+                }
                 lease.prepare(manifest);
                 long capabilities = ContainerSpec.DEFAULT_CAPABILITIES;
                 SeccompProgram seccomp;
                 try {
-                    seccomp = seccompCache.compile(request.seccomp(), SeccompTarget.thisMachine(capabilities, true)).orElse(null);
+                    seccomp = profile.compile(SeccompTarget.thisMachine(capabilities, true), seccompCache).orElse(null);
                 } catch (SeccompProfileException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
@@ -123,6 +127,39 @@ public final class Pods {
             throw e;
         }
         return new RunningPod(uuid, container, lease, manifest, request.removeOnExit());
+    }
+
+    /** The request's seccomp profile, a custom one read once: the app and jrun enter use these bytes. */
+    private static PodSeccomp seccompProfile(RunRequest request) {
+        try {
+            return PodSeccomp.of(request.seccomp());
+        } catch (SeccompProfileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a process in the container of a running pod, as {@code docker exec} does: in the
+     * app's namespaces and root, as the app's user (or {@code request.user()}), with the app's
+     * capabilities, no_new_privs and seccomp profile (see {@link Enter}). The pod and its app
+     * are left as they are. Returns the process, a child of this JVM: the caller waits for it
+     * ({@link RunningContainer#waitForExit()}: its own exit code, or 128 + N for signal N) and,
+     * with {@link Stdio#terminal}, attaches to its terminal, a new one of the container's devpts.
+     * Throws a LaunchException with docker's code: 125 when the pod does not run or the request
+     * does not fit it, 127 when the command is not found, 126 when it cannot be executed.
+     */
+    public RunningContainer enter(PodStatus pod, EnterRequest request, Stdio stdio) throws LaunchException, IOException {
+        String label = pod.name() != null ? pod.name() : pod.uuid();
+        if (pod.state() == PodState.PREPARING) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "pod " + label
+                    + " is still being prepared: enter it once it runs");
+        }
+        if (pod.state() != PodState.RUNNING) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "pod " + label + " is " + pod.state()
+                    + (pod.abandoned() ? " (abandoned by its jrun)" : "")
+                    + ": only a running pod can be entered (jrun list shows which run)");
+        }
+        return Enter.start(EnterSpec.of(pod, request, stdio), seccompCache);
     }
 
     // ---------------------------------------------------------------- managing pods

@@ -21,10 +21,29 @@ final class Preload {
             "io.jrun.runtime.Privileges", "io.jrun.runtime.Handoff", "io.jrun.runtime.LaunchException",
             "io.jrun.linux.Seccomp", "io.jrun.runtime.seccomp.SeccompProgram"};
 
+    /** What {@code jrun enter}'s thread uses after its setns, besides the launch's classes. */
+    private static final String[] ENTER = {
+            "io.jrun.runtime.ContainerEntry", "io.jrun.runtime.ContainerEntry$Plan", "io.jrun.runtime.ContainerEntry$Outcome",
+            "io.jrun.runtime.ContainerPty", "io.jrun.runtime.Stdio", "io.jrun.linux.PseudoTerminals",
+            "io.jrun.linux.Terminals", "io.jrun.linux.WindowSize"};
+
+    /** The classes of the launch and of {@code jrun enter}. */
+    static void forEnter() {
+        classes();
+        load(ENTER);
+        // a record's equals is an invokedynamic call site, linked at its first call: ContainerPty's
+        // comes after the setns
+        io.jrun.linux.WindowSize.UNSET.equals(io.jrun.linux.WindowSize.UNSET);
+    }
+
     static void classes() {
         io.jrun.runtime.seccomp.SeccompProgram.preload();
+        load(CLASSES);
+    }
+
+    private static void load(String[] classes) {
         ClassLoader loader = Preload.class.getClassLoader();
-        for (String name : CLASSES) {
+        for (String name : classes) {
             try {
                 Class.forName(name, true, loader);
             } catch (ClassNotFoundException e) {

@@ -22,6 +22,11 @@ final class Privileges {
 
     /** {@code lastCap} comes from /proc, read before the pivot. */
     static void restrict(long capabilities, int lastCap, User user) throws ErrnoException {
+        restrict(capabilities, lastCap, user, true);
+    }
+
+    /** As {@link #restrict(long, int, User)}, setting no_new_privs only if {@code noNewPrivs}. */
+    static void restrict(long capabilities, int lastCap, User user, boolean noNewPrivs) throws ErrnoException {
         long known = lastCap >= 63 ? -1L : (1L << (lastCap + 1)) - 1;
         long keep = capabilities & known;
         Capabilities.clearAmbient();
@@ -45,6 +50,8 @@ final class Privileges {
         if (user.isRoot()) {
             Capabilities.set(new Capabilities.Sets(keep, keep, 0));
         }
-        Capabilities.setNoNewPrivs();
+        if (noNewPrivs) {
+            Capabilities.setNoNewPrivs();
+        }
     }
 }

@@ -7,9 +7,10 @@ import io.jrun.linux.Processes;
 import java.util.Optional;
 
 /**
- * A started container: its pid 1, as the host sees it. The caller must {@link #waitForExit()}
- * (that reaps it); signals go through a pidfd, so they can never hit a recycled pid. A
- * container started with {@link Stdio#terminal} also has its {@link #terminal()}.
+ * A started container: its pid 1, as the host sees it; or, from {@link Pods#enter}, a process
+ * started in a running container. The caller must {@link #waitForExit()} (that reaps it);
+ * signals go through a pidfd, so they can never hit a recycled pid. A process started with
+ * {@link Stdio#terminal} also has its {@link #terminal()}.
  */
 public final class RunningContainer {
     private final long pid;
@@ -25,7 +26,7 @@ public final class RunningContainer {
         this.terminal = terminal;
     }
 
-    /** The app's process id in the host's pid namespace (it is 1 inside the container). */
+    /** The process id in the host's pid namespace (the app's is 1 inside the container). */
     public long pid() {
         return pid;
     }

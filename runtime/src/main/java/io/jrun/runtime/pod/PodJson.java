@@ -33,6 +33,9 @@ final class PodJson {
         n.put("readOnly", m.readOnly());
         strings(n.putArray("volumes"), m.volumes());
         n.put("removeOnExit", m.removeOnExit());
+        if (m.seccomp() != null) {
+            n.put("seccomp", m.seccomp());
+        }
         return JsonTrees.write(n, true);
     }
 
@@ -43,7 +46,8 @@ final class PodJson {
                 n.path("image").path("id").asText(), Instant.parse(text(n, "created")), strings(app.path("argv")),
                 strings(app.path("env")), app.path("workingDir").asText("/"), app.path("user").asText(""),
                 n.path("hostname").asText(), n.path("network").asText("none"), n.path("readOnly").asBoolean(),
-                strings(n.path("volumes")), app.path("stopSignal").asText("SIGTERM"), n.path("removeOnExit").asBoolean());
+                strings(n.path("volumes")), app.path("stopSignal").asText("SIGTERM"), n.path("removeOnExit").asBoolean(),
+                n.path("seccomp").asText(null));
     }
 
     static byte[] exit(PodExit e) throws IOException {

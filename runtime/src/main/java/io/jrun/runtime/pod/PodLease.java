@@ -14,6 +14,9 @@ import java.util.UUID;
  * to a temporary name and renamed, so a reader sees it whole or not at all.
  */
 public final class PodLease implements AutoCloseable {
+    /** The copy of a custom seccomp profile in the pod directory, which jrun enter applies again. */
+    public static final String SECCOMP_PROFILE = "seccomp.json";
+
     private final PodStore store;
     private final String uuid;
     private final String name;
@@ -58,6 +61,14 @@ public final class PodLease implements AutoCloseable {
             Files.createDirectory(p);
         }
         moveTo(PodPhase.PREPARE);
+    }
+
+    /**
+     * Keeps the pod's custom seccomp profile as {@link #SECCOMP_PROFILE}, so that what the app
+     * runs under stays known while the user's file changes or goes. Before {@link #prepare}.
+     */
+    public void keepSeccompProfile(byte[] json) throws IOException {
+        write(SECCOMP_PROFILE, json);
     }
 
     /** Records the app's process and moves the pod to run. */

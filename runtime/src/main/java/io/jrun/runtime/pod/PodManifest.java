@@ -12,11 +12,15 @@ import java.util.List;
  * @param user       docker's USER[:GROUP] as given or from the image; resolved at launch
  * @param stopSignal the image's StopSignal, or SIGTERM
  * @param volumes    the -v and --tmpfs arguments, as given
+ * @param seccomp    the seccomp profile the app runs under: "default" (jrun's built-in),
+ *                   "unconfined", or the absolute path of the custom profile given, whose
+ *                   content the pod directory keeps ({@link PodLease#SECCOMP_PROFILE}); null
+ *                   for a pod made by a jrun that did not record it
  */
 public record PodManifest(String uuid, String name, String imageName, String imageId, Instant created,
                           List<String> argv, List<String> env, String workingDir, String user, String hostname,
                           String network, boolean readOnly, List<String> volumes, String stopSignal,
-                          boolean removeOnExit) {
+                          boolean removeOnExit, String seccomp) {
     public PodManifest {
         argv = List.copyOf(argv);
         env = List.copyOf(env);

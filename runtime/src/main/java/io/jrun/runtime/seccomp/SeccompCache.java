@@ -38,37 +38,44 @@ public final class SeccompCache {
 
     /** The filter {@code option} asks for, compiled for {@code target}; empty for unconfined. */
     public Optional<SeccompProgram> compile(SeccompOption option, SeccompTarget target) throws SeccompProfileException {
-        if (option.kind() == SeccompOption.Kind.UNCONFINED) {
-            return Optional.empty();
-        }
-        byte[] source = source(option);
+        return switch (option.kind()) {
+            case UNCONFINED -> Optional.empty();
+            case DEFAULT -> Optional.of(compile(defaultSource(), DefaultProfile.SOURCE, target));
+            case FILE -> Optional.of(compile(read(option.profileFile()), option.profileFile().toString(), target));
+        };
+    }
+
+    /** The profile in {@code source} (named {@code sourceName} in errors), compiled for {@code target}. */
+    public SeccompProgram compile(byte[] source, String sourceName, SeccompTarget target) throws SeccompProfileException {
         Path entry = dir.resolve(key(source, target) + ".bpf");
         try {
-            return Optional.of(read(entry, target.architecture()));
+            return read(entry, target.architecture());
         } catch (NoSuchFileException e) {
             // first use
         } catch (IOException | RuntimeException e) {
             // damaged: compile again
         }
-        SeccompProgram program = option.compile(target).orElseThrow();
+        SeccompProgram program = SeccompCompiler.compile(ProfileParser.parse(source, sourceName), target);
         try {
             write(entry, program);
         } catch (IOException e) {
             // a cache that cannot be written only costs time
         }
-        return Optional.of(program);
+        return program;
     }
 
-    private static byte[] source(SeccompOption option) throws SeccompProfileException {
-        if (option.kind() == SeccompOption.Kind.FILE) {
-            try {
-                return Files.readAllBytes(option.profileFile());
-            } catch (NoSuchFileException e) {
-                throw new SeccompProfileException(option.profileFile().toString(), "no such file");
-            } catch (IOException e) {
-                throw new SeccompProfileException(option.profileFile().toString(), "cannot read: " + e.getMessage());
-            }
+    private static byte[] read(Path file) throws SeccompProfileException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new SeccompProfileException(file.toString(), "no such file");
+        } catch (IOException e) {
+            throw new SeccompProfileException(file.toString(), "cannot read: " + e.getMessage());
         }
+    }
+
+    /** The built-in default profile's JSON. */
+    public static byte[] defaultSource() {
         try (InputStream in = DefaultProfile.class.getResourceAsStream("default.json")) {
             if (in == null) {
                 throw new IllegalStateException("jrun is incomplete: resource io/jrun/runtime/seccomp/default.json is missing");

@@ -1,0 +1,192 @@
+package io.jrun.runtime;
+
+import io.jrun.linux.AtFlags;
+import io.jrun.linux.Capabilities;
+import io.jrun.linux.Errno;
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Fd;
+import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.FileTypes;
+import io.jrun.linux.OpenFlags;
+import io.jrun.linux.Processes;
+import io.jrun.linux.ResolveFlags;
+import io.jrun.runtime.seccomp.SeccompProfileException;
+import io.jrun.runtime.seccomp.SeccompCache;
+import io.jrun.runtime.seccomp.SeccompProgram;
+import io.jrun.runtime.seccomp.SeccompTarget;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Starts a process in a running pod's container, as {@code docker exec} does. On the caller's
+ * thread: the app is pinned ({@link AppProcess}), and everything is resolved in the app's
+ * root through a descriptor (lookups confined with RESOLVE_IN_ROOT): the user and HOME, the
+ * command in PATH, the working directory; the pod's seccomp profile is compiled for the app's
+ * bounding set. Then one fresh platform thread ({@link ContainerEntry}) joins the app's
+ * namespaces with setns on its pidfd, takes its root, identity, capabilities, no_new_privs and
+ * filter, and posix_spawns the command; it ends before {@link #start} returns.
+ *
+ * <p>What the process gets: the app's mount, UTS, IPC, network, pid and cgroup namespaces;
+ * the app's root directory; the {@code -u} user, else the app's uid, gid and supplementary
+ * groups as /proc shows them; the app's bounding set, and as root that set as its permitted
+ * and effective capabilities (what {@code jrun run} gives a root app); no_new_privs when the
+ * app has it; the pod's seccomp filter, compiled anew by this jrun from what the pod recorded.
+ */
+final class Enter {
+    /** The command when none is given. */
+    static final String SHELL = "/bin/sh";
+
+    private Enter() {
+    }
+
+    static RunningContainer start(EnterSpec spec, SeccompCache cache) throws LaunchException, IOException {
+        Preload.forEnter();
+        int lastCap = Capabilities.lastCap();
+        try (AppProcess app = AppProcess.open(spec.app(), spec.pod())) {
+            ProcStatus status = app.status();
+            UserLookup.Resolved user = user(app, spec);
+            List<String> argv = spec.command().isEmpty() ? List.of(SHELL) : spec.command();
+            String executable = executable(app.root(), argv.getFirst(), spec);
+            checkWorkingDir(app.root(), spec);
+            ContainerEntry.Plan plan = new ContainerEntry.Plan(app.pidfd(), app.root(), spec.stdio(), executable, argv,
+                    ContainerSetup.withHome(spec.env(), user.home()), spec.workingDir(), user.user(),
+                    status.capBounding(), lastCap, status.noNewPrivs(), seccomp(spec, status, cache));
+            ContainerEntry.Outcome outcome = new ContainerEntry.Outcome();
+            // started here, from the caller's untransformed thread, and thrown away after
+            Thread entry = Thread.ofPlatform().name("jrun-enter").unstarted(() -> ContainerEntry.run(plan, outcome));
+            entry.start();
+            joinUninterruptibly(entry);
+            return started(spec, argv.getFirst(), outcome);
+        }
+    }
+
+    /** The -u user resolved in the container, else the app's identity; HOME from the container's passwd. */
+    private static UserLookup.Resolved user(AppProcess app, EnterSpec spec) throws LaunchException, ErrnoException {
+        if (spec.user() != null) {
+            return ImageUsers.resolve(app.root(), spec.user());
+        }
+        ProcStatus s = app.status();
+        String home = ImageUsers.resolve(app.root(), s.uid() + ":" + s.gid()).home();
+        return new UserLookup.Resolved(new User(s.uid(), s.gid(), s.groups()), home);
+    }
+
+    /** The path to exec, found in the container as {@code jrun run} finds it in the image. */
+    private static String executable(int root, String command, EnterSpec spec) throws LaunchException {
+        if (spec.command().isEmpty() && !isExecutableFile(root, SHELL)) {
+            throw new LaunchException(LaunchException.NOT_FOUND, "pod " + spec.pod() + " has no " + SHELL
+                    + ": name the command to run, as in jrun enter " + spec.pod() + " -- /path/to/program");
+        }
+        try {
+            return Executables.resolve(root, command, spec.path());
+        } catch (LaunchException e) {
+            if (e.exitCode() == LaunchException.CANNOT_EXECUTE) {
+                throw new LaunchException(e.exitCode(), "the command \"" + command + "\" is in pod " + spec.pod()
+                        + "'s PATH but not executable: give an executable program", e);
+            }
+            throw new LaunchException(e.exitCode(), "the command \"" + command + "\" was not found in pod " + spec.pod()
+                    + "'s PATH (" + spec.path() + "): give a program the container has", e);
+        }
+    }
+
+    private static boolean isExecutableFile(int root, String path) {
+        try (Fd fd = FileSyscalls.openat2(root, path.substring(1), OpenFlags.O_PATH | OpenFlags.O_CLOEXEC, 0,
+                ResolveFlags.RESOLVE_IN_ROOT)) {
+            int mode = FileSyscalls.statx(fd.value(), "", AtFlags.AT_EMPTY_PATH).mode();
+            return FileTypes.isRegular(mode) && (mode & 0111) != 0;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    /** docker exec does not create the working directory, as run does: it must exist. */
+    private static void checkWorkingDir(int root, EnterSpec spec) throws LaunchException {
+        String relative = spec.workingDir().replaceAll("^/+", "");
+        try (Fd ignored = FileSyscalls.openat2(root, relative.isEmpty() ? "." : relative,
+                OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0, ResolveFlags.RESOLVE_IN_ROOT)) {
+            // it is there
+        } catch (ErrnoException e) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "no directory " + spec.workingDir() + " in pod "
+                    + spec.pod() + " (" + e.errnoName() + "): give -w a directory the container has", e);
+        }
+    }
+
+    /** The pod's filter for the app's bounding set; null when the app runs without one. */
+    private static SeccompProgram seccomp(EnterSpec spec, ProcStatus status, SeccompCache cache) throws LaunchException {
+        if (spec.seccomp() == null) {
+            if (status.seccompMode() == 0) {
+                return null; // unconfined, and nothing to compile
+            }
+            throw new LaunchException(LaunchException.JRUN_ERROR, "pod " + spec.pod() + " was started by a jrun that did"
+                    + " not record its seccomp profile, so its app's filter cannot be applied: start the pod again");
+        }
+        try {
+            return spec.seccomp().compile(SeccompTarget.thisMachine(status.capBounding(), status.noNewPrivs()), cache).orElse(null);
+        } catch (SeccompProfileException e) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, e.getMessage(), e);
+        }
+    }
+
+    /** The process, or the failure with docker's code. */
+    private static RunningContainer started(EnterSpec spec, String command, ContainerEntry.Outcome outcome)
+            throws LaunchException {
+        Fd terminal = outcome.terminalFd < 0 ? null : new Fd(outcome.terminalFd);
+        if (outcome.failure != null || outcome.spawnError != null) {
+            if (terminal != null) {
+                terminal.closeQuietly();
+            }
+            throw outcome.failure != null ? failure(spec, outcome.failure) : execFailure(spec, command, outcome.spawnError);
+        }
+        long pid = outcome.pid;
+        try {
+            return new RunningContainer(pid, Processes.pidfdOpen(pid), terminal == null ? null : new ContainerTerminal(terminal));
+        } catch (ErrnoException e) {
+            if (terminal != null) {
+                terminal.closeQuietly();
+            }
+            try {
+                Processes.kill(pid, Processes.SIGKILL);
+                Processes.wait4(pid, 0);
+            } catch (ErrnoException ignored) {
+                // gone already
+            }
+            throw new LaunchException(LaunchException.JRUN_ERROR, "cannot watch the process started in pod "
+                    + spec.pod() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static LaunchException failure(EnterSpec spec, Throwable t) {
+        if (t instanceof LaunchException e) {
+            return e;
+        }
+        if (t instanceof ErrnoException e && e.errno() == Errno.ESRCH && "setns".equals(e.call())) {
+            return AppProcess.exited(spec.pod()); // it ended after it was pinned
+        }
+        return new LaunchException(LaunchException.JRUN_ERROR, "cannot enter pod " + spec.pod() + ": " + t.getMessage(), t);
+    }
+
+    /** posix_spawn's error is the exec's (or a file action's): docker's 127 and 126. */
+    private static LaunchException execFailure(EnterSpec spec, String command, ErrnoException e) {
+        if (e.errno() == Errno.ENOENT) {
+            return new LaunchException(LaunchException.NOT_FOUND, "the command \"" + command + "\" was not found in pod "
+                    + spec.pod() + ": give a program the container has", e);
+        }
+        return new LaunchException(LaunchException.CANNOT_EXECUTE, "cannot execute \"" + command + "\" in pod "
+                + spec.pod() + ": " + Errno.message(e.errno()) + " (" + e.errnoName() + "): give an executable program", e);
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

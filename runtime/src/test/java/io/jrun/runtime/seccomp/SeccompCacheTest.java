@@ -1,0 +1,60 @@
+package io.jrun.runtime.seccomp;
+
+import io.jrun.runtime.ContainerSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SeccompCacheTest {
+    private static final SeccompTarget TARGET = SeccompTarget.thisMachine(ContainerSpec.DEFAULT_CAPABILITIES, true);
+
+    @TempDir
+    Path dir;
+
+    private List<Path> entries() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void aCachedFilterIsTheCompiledOneAndADamagedEntryIsCompiledAgain() throws Exception {
+        SeccompCache cache = new SeccompCache(dir);
+        SeccompProgram compiled = cache.compile(SeccompOption.DEFAULT, TARGET).orElseThrow();
+        assertThat(entries()).hasSize(1);
+        SeccompProgram cached = cache.compile(SeccompOption.DEFAULT, TARGET).orElseThrow();
+        assertThat(cached.instructions()).isEqualTo(compiled.instructions());
+        assertThat(cached.flags()).isEqualTo(compiled.flags());
+
+        Files.write(entries().getFirst(), new byte[] {1, 2, 3});
+        assertThat(cache.compile(SeccompOption.DEFAULT, TARGET).orElseThrow().instructions()).isEqualTo(compiled.instructions());
+        assertThat(cache.compile(SeccompOption.DEFAULT, TARGET).orElseThrow().instructions()).isEqualTo(compiled.instructions());
+    }
+
+    @Test
+    void anotherTargetOrProfileIsAnotherEntry() throws Exception {
+        SeccompCache cache = new SeccompCache(dir);
+        cache.compile(SeccompOption.DEFAULT, TARGET);
+        cache.compile(SeccompOption.DEFAULT, SeccompTarget.thisMachine(-1L, true));
+        Path profile = Files.writeString(dir.resolve("p.json"), "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}");
+        cache.compile(SeccompOption.parse("seccomp=" + profile), TARGET);
+        assertThat(entries().stream().filter(p -> p.toString().endsWith(".bpf"))).hasSize(3);
+        assertThat(cache.compile(SeccompOption.UNCONFINED, TARGET)).isEmpty();
+    }
+
+    @Test
+    void aBadProfileIsRefusedAndNothingIsCached() throws Exception {
+        SeccompCache cache = new SeccompCache(dir.resolve("cache"));
+        Path profile = Files.writeString(dir.resolve("bad.json"), "{\"defaultAction\": \"SCMP_ACT_NOPE\"}");
+        assertThatThrownBy(() -> cache.compile(SeccompOption.parse("seccomp=" + profile), TARGET))
+                .isInstanceOf(SeccompProfileException.class).hasMessageContaining("SCMP_ACT_NOPE");
+        assertThat(dir.resolve("cache")).doesNotExist();
+    }
+}
