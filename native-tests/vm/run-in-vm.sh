@@ -12,6 +12,7 @@
 #
 # Options:
 #   --timeout S      kill the VM after S seconds (default 600)
+#   --boot-timeout S kill it if the command has not started after S seconds (default 300)
 #   --memory MB      guest memory (default 2048)
 #   --cpus N         guest CPUs (default 2)
 #   --share PATH     also mount host PATH read-only at PATH in the guest (repeatable)
@@ -26,10 +27,11 @@ set -euo pipefail
 die() { echo "run-in-vm.sh: $*" >&2; exit 125; }
 log() { echo "run-in-vm.sh: $*" >&2; }
 
-timeout=600 memory=2048 cpus=2 job_dir="" shares=()
+timeout=600 boot_timeout=300 memory=2048 cpus=2 job_dir="" shares=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
+    --boot-timeout) boot_timeout=${2:?--boot-timeout needs seconds}; shift 2 ;;
     --memory) memory=${2:?--memory needs megabytes}; shift 2 ;;
     --cpus) cpus=${2:?--cpus needs a count}; shift 2 ;;
     --share) shares+=("$(realpath -e "${2:?--share needs a path}")") || die "--share $2: no such path"; shift 2 ;;
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || die "no command (usage: run-in-vm.sh [options] -- COMMAND…)"
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout $timeout: not a number of seconds"
+[[ $boot_timeout =~ ^[0-9]+$ ]] || die "--boot-timeout $boot_timeout: not a number of seconds"
 
 [ "$(id -u)" = 0 ] || die "run as root (the 9p shares pass the host's file ownership through)"
 qemu=$(command -v qemu-system-x86_64) \
@@ -114,11 +117,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# no_timer_check: under TCG on a busy host the kernel's check that the 8254 timer reaches the
+# IO-APIC can fail ("MP-BIOS bug: 8254 timer not connected") and the boot then hung for good.
+cmdline="root=/dev/vda rw console=ttyS0 loglevel=4 systemd.show_status=error no_timer_check mitigations=off panic=-1 jrun.job"
 start=$(vm_now)
 "$qemu" -name jrun-vm -machine pc -nodefaults -no-user-config -no-reboot \
   "${accel_args[@]}" -smp "$cpus" -m "$memory" \
   -kernel "$kernel" -initrd "$image/initrd.img" \
-  -append "root=/dev/vda rw console=ttyS0 loglevel=4 systemd.show_status=error mitigations=off panic=-1 jrun.job" \
+  -append "$cmdline" \
   -drive "file=$image/rootfs.ext4,format=raw,if=virtio,snapshot=on" \
   -fsdev "local,id=job,path=$job_dir,security_model=none" -device "virtio-9p-pci,fsdev=job,mount_tag=jrun-job" \
   "${fsdev_args[@]}" \
@@ -129,20 +135,25 @@ log "qemu pid $qemu_pid: booting $(basename "$kernel") of $image, timeout ${time
 tail -n +1 -F --pid="$qemu_pid" "$job_dir/output" 2>/dev/null &
 tail_pid=$!
 
-booted="" status="" timed_out=0
+booted="" status="" timed_out=""
 while kill -0 "$qemu_pid" 2>/dev/null; do
   now=$(vm_now)
   if [ -z "$booted" ] && [ -s "$job_dir/booted" ]; then
     booted=$now
     log "booted to the command in $(vm_secs "$start" "$booted") s (guest uptime $(cat "$job_dir/booted") s)"
   fi
-  if awk -v a="$start" -v b="$now" -v t="$timeout" 'BEGIN { exit !(b - a > t) }'; then
-    timed_out=1
+  over() { awk -v a="$start" -v b="$now" -v t="$1" 'BEGIN { exit !(b - a > t) }'; }
+  if [ -z "$booted" ] && over "$boot_timeout"; then
+    timed_out="the command had not started after ${boot_timeout}s (boot stalled)"
+    break
+  fi
+  if over "$timeout"; then
+    timed_out="the VM was still running after ${timeout}s"
     break
   fi
   sleep 0.2
 done
-if [ "$timed_out" = 1 ]; then
+if [ -n "$timed_out" ]; then
   kill -TERM "$qemu_pid" 2>/dev/null || true
 fi
 wait "$qemu_pid" 2>/dev/null && qemu_code=0 || qemu_code=$?
@@ -151,13 +162,13 @@ tail_pid=""
 end=$(vm_now)
 [ -s "$job_dir/status" ] && status=$(cat "$job_dir/status")
 
-if [ "$timed_out" = 1 ]; then
-  log "TIMEOUT: the VM was still running after ${timeout}s and was killed (pid $qemu_pid); the console's last lines:"
+if [ -n "$timed_out" ]; then
+  log "TIMEOUT: $timed_out: killed qemu (pid $qemu_pid); the console's last lines:"
   tail -n 30 "$job_dir/console.log" | sed 's/^/  console: /' >&2
   exit 124
 fi
 if [ -z "$status" ]; then
-  log "FAILED: the VM powered off (qemu exit $qemu_code) without the command's exit code; the console's last lines:"
+  log "FAILED: qemu ended (exit $qemu_code) without the command's exit code; the console's last lines:"
   tail -n 30 "$job_dir/console.log" | sed 's/^/  console: /' >&2
   exit 125
 fi
