@@ -2,7 +2,8 @@
 # Where the guest image lives and which inputs name it.
 vm_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 vm_repo=$(cd "$vm_dir/../.." && pwd)
-vm_cache=$vm_repo/.build/vm
+# JRUN_VM_CACHE moves the cache, e.g. to share one image between several checkouts.
+vm_cache=${JRUN_VM_CACHE:-$vm_repo/.build/vm}
 
 # The inputs the guest image is made from: the build script (its package list included) and
 # the files it installs into the guest. A change to any of them makes a new image; nothing else

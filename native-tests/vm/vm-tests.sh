@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# vm-tests.sh [--no-build] [--timeout S]: runs the VM group, the JUnit tests tagged "vm" in
-# package io.jrun.nativetests.vm, inside the guest: Debian 12 with systemd as PID 1, Debian's
+# vm-tests.sh [--no-build] [--timeout S] [--here]: runs the VM group, the JUnit tests tagged "vm"
+# in package io.jrun.nativetests.vm, inside the guest: Debian 12 with systemd as PID 1, Debian's
 # 6.1 kernel and a full cgroup v2, which this host lacks.
 #   1. builds jrun and the native tests' classes and class path (Maven, on the host), unless
 #      --no-build says a `scripts/mvn verify` just did;
 #   2. builds the guest image unless it is cached (build-guest.sh);
 #   3. boots the guest once (run-in-vm.sh) and runs the group there with the JUnit Platform's
 #      console launcher on the host's JDK: no Maven in the guest, TCG runs Java slowly.
+# --here skips 2 and 3 and runs the group on this machine, which must then be such a system
+# itself: the Vagrant box in vagrant/ does so.
 # The JUnit XML reports land in native-tests/target/vm-reports/. Exits with the group's result
 # (0 when every test passed), 124 on a timeout, 125 when the VM could not run it.
 set -euo pipefail
@@ -15,17 +17,22 @@ set -euo pipefail
 die() { echo "vm-tests.sh: $*" >&2; exit 125; }
 log() { echo "vm-tests.sh: $*" >&2; }
 
-build=1 timeout=900
+build=1 timeout=900 here=0
 while [ $# -gt 0 ]; do
   case $1 in
     --no-build) build=0; shift ;;
     --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
-    *) die "unknown option $1 (usage: vm-tests.sh [--no-build] [--timeout S])" ;;
+    --here) here=1; shift ;;
+    *) die "unknown option $1 (usage: vm-tests.sh [--no-build] [--timeout S] [--here])" ;;
   esac
 done
-[ "$(id -u)" = 0 ] || die "run as root (the guest image build and qemu's 9p shares need it)"
-command -v qemu-system-x86_64 >/dev/null \
-  || die "qemu-system-x86_64 not found: the VM group cannot run; install qemu-system-x86 (scripts/setup.sh does)"
+[ "$(id -u)" = 0 ] || die "run as root (the guest image build, qemu's 9p shares and the tests' cgroups need it)"
+if [ "$here" = 0 ]; then
+  command -v qemu-system-x86_64 >/dev/null \
+    || die "qemu-system-x86_64 not found: the VM group cannot run; install qemu-system-x86 (scripts/setup.sh does)"
+elif [ "$(cat /proc/1/comm)" != systemd ] || [ ! -e /sys/fs/cgroup/cgroup.controllers ]; then
+  die "--here needs a machine with systemd as PID 1 and cgroup v2 at /sys/fs/cgroup (this one has $(cat /proc/1/comm)): run without --here to use the guest"
+fi
 
 tests=$vm_repo/native-tests/target
 start=$(vm_now)
@@ -36,29 +43,43 @@ fi
 [ -d "$tests/test-classes/io/jrun/nativetests/vm" ] && [ -d "$tests/vm-classpath" ] \
   || die "no compiled VM group in $tests (test-classes, vm-classpath): run without --no-build"
 
-image_start=$(vm_now)
-"$vm_dir/build-guest.sh" >/dev/null
-image_secs=$(vm_secs "$image_start" "$(vm_now)")
-
 job=$tests/vm-job
 reports=$tests/vm-reports
 rm -rf "$job" "$reports"
-mkdir -p "$job"
-# In the guest: C1 only (the C2 compiler's work costs more than it saves under TCG for a run this
-# short), the serial collector, and native access for the FFM code the tests drive.
+# The group, run from the checkout. C1 only (the C2 compiler's work costs more than it saves
+# under TCG for a run this short), the serial collector, native access for the FFM code.
+group() {  # REPORTS_DIR JAVA REPO (also run in the guest, where the checkout has the same path)
+  local reports_dir=$1 java=$2 repo=$3
+  "$java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \
+    -Djava.util.logging.config.file=native-tests/src/test/resources/logging.properties \
+    -Djrun.repo="$repo" -Djrun.jar="$repo/runtime/target/jrun.jar" \
+    -cp "native-tests/target/test-classes:native-tests/target/vm-classpath/*" \
+    org.junit.platform.console.ConsoleLauncher execute \
+    --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
+    --scan-classpath=native-tests/target/test-classes --include-package=io.jrun.nativetests.vm --include-tag=vm \
+    --reports-dir="$reports_dir"
+}
+
+image_secs=0
 set +e
-"$vm_dir/run-in-vm.sh" --timeout "$timeout" --job-dir "$job" -- \
-  java --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \
-  -Djava.util.logging.config.file=native-tests/src/test/resources/logging.properties \
-  -Djrun.repo="$vm_repo" -Djrun.jar="$vm_repo/runtime/target/jrun.jar" \
-  -cp "native-tests/target/test-classes:native-tests/target/vm-classpath/*" \
-  org.junit.platform.console.ConsoleLauncher execute \
-  --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
-  --select-package=io.jrun.nativetests.vm --include-tag=vm \
-  --reports-dir=/run/jrun-job/reports
-code=$?
+if [ "$here" = 1 ]; then
+  . "$vm_repo/scripts/find-jdk.sh"
+  jrun_find_jdk || exit 125
+  log "running the group on this machine (--here): $(uname -r), JDK $JRUN_JAVA_HOME"
+  (cd "$vm_repo" && group "$reports" "$JRUN_JAVA_HOME/bin/java" "$vm_repo")
+  code=$?
+else
+  image_start=$(vm_now)
+  "$vm_dir/build-guest.sh" >/dev/null || exit 125
+  image_secs=$(vm_secs "$image_start" "$(vm_now)")
+  mkdir -p "$job"
+  # run-in-vm.sh starts the command in the checkout with the shared JDK first on the PATH
+  "$vm_dir/run-in-vm.sh" --timeout "$timeout" --job-dir "$job" -- \
+    bash -c "$(declare -f group); group /run/jrun-job/reports java $(printf %q "$vm_repo")"
+  code=$?
+  [ -d "$job/reports" ] && cp -r "$job/reports" "$reports"
+fi
 set -e
-[ -d "$job/reports" ] && cp -r "$job/reports" "$reports"
 
 # One closing line with the counts, from the launcher's XML report.
 report=$reports/TEST-junit-jupiter.xml
