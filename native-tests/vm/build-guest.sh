@@ -8,7 +8,7 @@
 #   vmlinux      the uncompressed kernel: qemu boots it through its PVH entry point, skipping the
 #                bzImage decompressor (3-4 s under TCG)
 #   vmlinuz      Debian's bzImage, the fallback when vmlinux cannot be had
-#   initrd.img   initramfs-tools' image, holding only the virtio, ext4 and 9p modules
+#   initrd.img   a busybox initramfs with the virtio, ext4 and 9p modules (guest/initramfs-init)
 #   packages.txt the guest's package versions
 #
 # The guest has no JDK: run-in-vm.sh shares the host's read-only over 9p.
@@ -24,7 +24,8 @@ log() { echo "build-guest.sh: $*" >&2; }
 # systemd host; the rest is what the tests use.
 packages=(systemd systemd-sysv udev kmod dbus linux-image-amd64 initramfs-tools
   iproute2 busybox-static procps util-linux e2fsprogs)
-# Loaded by the initramfs: the root disk is virtio-blk, the shares are 9p over virtio.
+# Loaded by the initramfs (their dependencies too): the root disk is virtio-blk, the shares are
+# 9p over virtio. Debian builds all of them as modules.
 initramfs_modules=(virtio_pci virtio_blk virtio_console virtio_rng ext4 9p 9pnet_virtio)
 # Hardware drivers a VM never needs, dropped to keep the image small and quick to build.
 pruned_module_dirs=(drivers/gpu drivers/media drivers/net/wireless drivers/infiniband
@@ -90,18 +91,18 @@ chroot "$rootfs" systemctl mask --quiet apt-daily.timer apt-daily-upgrade.timer 
   e2scrub_reap.service fstrim.timer systemd-tmpfiles-clean.timer dpkg-db-backup.timer \
   getty-static.service getty@tty1.service
 echo jrun-vm >"$rootfs/etc/hostname"
+# qemu's pc machine has a floppy controller; probing it is slow under TCG and nothing uses it.
+echo 'blacklist floppy' >"$rootfs/etc/modprobe.d/jrun-vm.conf"
 printf '127.0.0.1 localhost\n127.0.1.1 jrun-vm\n::1 localhost\n' >"$rootfs/etc/hosts"
 # Root is mounted read-write by the kernel (rw on its command line): no fsck of a fresh image.
 echo '/dev/vda / ext4 rw,errors=remount-ro 0 0' >"$rootfs/etc/fstab"
 chroot "$rootfs" passwd -d root >/dev/null   # a login on the serial console when booted by hand
-# (The initramfs was built by the kernel package's postinst, from the modules.d list above.)
 chroot "$rootfs" dpkg-query -W -f='${Package} ${Version}\n' >"$work/packages.txt"
 
 # The kernel. vmlinuz is a bzImage: its compressed payload sits after the setup sectors at
 # payload_offset (header field at 0x248, length at 0x24c); decompressed, it is the ELF vmlinux
 # with the PVH note (Debian sets CONFIG_PVH) that qemu's -kernel boots directly.
 cp "$rootfs/boot/vmlinuz-$kver" "$work/vmlinuz"
-cp "$rootfs/boot/initrd.img-$kver" "$work/initrd.img"
 le32() { od -An -t u4 -j "$2" -N 4 "$1" | tr -d ' '; }
 setup_sects=$(od -An -t u1 -j $((0x1f1)) -N 1 "$work/vmlinuz" | tr -d ' ')
 [ "$setup_sects" != 0 ] || setup_sects=4
@@ -122,6 +123,28 @@ else
   rm -f "$work/vmlinux"
   log "kernel $kver: no ELF vmlinux could be extracted: the VM boots the bzImage (3-4 s slower)"
 fi
+
+# The initramfs: busybox, the modules in dependency order, and guest/initramfs-init as /init,
+# in an uncompressed cpio (nothing to decompress under TCG). cpio comes from the guest, where
+# initramfs-tools needs it. (The kernel package's own initramfs-tools image stays unused in
+# /boot; the setup hooks above only keep its build quick.)
+initdir=$rootfs/tmp/jrun-initramfs
+mkdir -p "$initdir"/{bin,dev,proc,sys,root,lib/modules}
+cp "$rootfs/bin/busybox" "$initdir/bin/busybox"
+install -m 0755 "$vm_dir/guest/initramfs-init" "$initdir/init"
+mknod -m 0600 "$initdir/dev/console" c 5 1
+for module in "${initramfs_modules[@]}"; do
+  chroot "$rootfs" modprobe --set-version "$kver" --show-depends "$module" \
+    || die "modprobe cannot resolve the module $module for kernel $kver"
+done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
+  cp "$rootfs$ko" "$initdir/lib/modules/"
+  basename "$ko" >>"$initdir/modules"
+done
+[ -s "$initdir/modules" ] || die "no modules for the initramfs"
+chroot "$rootfs" sh -c 'cd /tmp/jrun-initramfs && find . | cpio -o -H newc --quiet' >"$work/initrd.img" \
+  || die "cpio failed building the initramfs"
+log "initramfs: $(wc -l <"$initdir/modules") modules ($(tr '\n' ' ' <"$initdir/modules")), $(du -h "$work/initrd.img" | cut -f1)"
+rm -rf "$initdir"
 
 # The file system: the tree's size plus room for what tests write (into a snapshot overlay).
 size_mb=$(( $(du -sm "$rootfs" | cut -f1) + 1024 ))
