@@ -37,8 +37,18 @@ for tool in mmdebstrap mke2fs unshare apt-cache; do
 done
 
 image=$(vm_image_dir)
-if [ -s "$image/rootfs.ext4" ] && [ -s "$image/initrd.img" ] && { [ -s "$image/vmlinux" ] || [ -s "$image/vmlinuz" ]; }; then
+built() { [ -s "$image/rootfs.ext4" ] && [ -s "$image/initrd.img" ] && { [ -s "$image/vmlinux" ] || [ -s "$image/vmlinuz" ]; }; }
+if built; then
   log "guest image up to date: $image"
+  echo "$image"
+  exit 0
+fi
+# One build at a time per cache; a second one waits, then finds the image built.
+mkdir -p "$vm_cache"
+exec 9>"$vm_cache/build.lock"
+flock 9
+if built; then
+  log "guest image built meanwhile: $image"
   echo "$image"
   exit 0
 fi
@@ -54,8 +64,9 @@ debian_sources() {
 mapfile -t sources < <(debian_sources)
 [ ${#sources[@]} -gt 0 ] || die "no Debian bookworm archive in this host's apt sources (apt-cache policy): run apt-get update, or add one"
 
+# Leftovers of an interrupted build (their mounts went with mmdebstrap's mount namespace).
+find "$vm_cache" -mindepth 1 -maxdepth 1 -name 'build.*' -exec rm -rf {} +
 start=$(vm_now)
-mkdir -p "$vm_cache"
 work=$(mktemp -d "$vm_cache/build.XXXXXX")
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
@@ -146,8 +157,9 @@ chroot "$rootfs" sh -c 'cd /tmp/jrun-initramfs && find . | cpio -o -H newc --qui
 log "initramfs: $(wc -l <"$initdir/modules") modules ($(tr '\n' ' ' <"$initdir/modules")), $(du -h "$work/initrd.img" | cut -f1)"
 rm -rf "$initdir"
 
-# The file system: the tree's size plus room for what tests write (into a snapshot overlay).
-size_mb=$(( $(du -sm "$rootfs" | cut -f1) + 1024 ))
+# The file system: the tree's size plus room for what tests write (into a snapshot overlay;
+# the image is sparse, so the room costs no disk until used).
+size_mb=$(( $(du -sm "$rootfs" | cut -f1) + 3072 ))
 mke2fs -q -F -t ext4 -L jrun-vm -d "$rootfs" "$work/rootfs.ext4" "${size_mb}M" >&2 \
   || die "mke2fs -d failed"
 rm -rf "$rootfs"

@@ -38,7 +38,7 @@ tests=$vm_repo/native-tests/target
 start=$(vm_now)
 if [ "$build" = 1 ]; then
   log "building jrun and the native tests (Maven, tests skipped)"
-  "$vm_repo/scripts/mvn" -q -B -ntp -DskipTests package -pl native-tests -am
+  "$vm_repo/scripts/mvn" -q -B -ntp -Dstyle.color=never -DskipTests package -pl native-tests -am
 fi
 [ -d "$tests/test-classes/io/jrun/nativetests/vm" ] && [ -d "$tests/vm-classpath" ] \
   || die "no compiled VM group in $tests (test-classes, vm-classpath): run without --no-build"
