@@ -17,8 +17,10 @@ if ! dpkg-query -W -f='${Status}' temurin-25-jdk 2>/dev/null | grep -q 'ok insta
   # installs into /usr/lib/jvm/temurin-25-jdk-amd64, where scripts/find-jdk.sh looks
   apt-get install -y -qq temurin-25-jdk
 fi
-dpkg-query -W -f='${Status}' maven 2>/dev/null | grep -q 'ok installed' \
-  || apt-get install -y -qq --no-install-recommends maven
+if ! dpkg-query -W -f='${Status}' maven 2>/dev/null | grep -q 'ok installed'; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends maven
+fi
 
 # What the group checks for, so a box that differs says so here rather than in a test.
 echo "provision: kernel $(uname -r), PID 1 $(cat /proc/1/comm), cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
