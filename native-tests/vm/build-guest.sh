@@ -45,7 +45,7 @@ if built; then
 fi
 # One build at a time per cache; a second one waits, then finds the image built.
 mkdir -p "$vm_cache"
-exec 9>"$vm_cache/build.lock"
+exec 9>"$vm_cache/lock"
 flock 9
 if built; then
   log "guest image built meanwhile: $image"
@@ -65,9 +65,9 @@ mapfile -t sources < <(debian_sources)
 [ ${#sources[@]} -gt 0 ] || die "no Debian bookworm archive in this host's apt sources (apt-cache policy): run apt-get update, or add one"
 
 # Leftovers of an interrupted build (their mounts went with mmdebstrap's mount namespace).
-find "$vm_cache" -mindepth 1 -maxdepth 1 -name 'build.*' -exec rm -rf {} +
+find "$vm_cache" -mindepth 1 -maxdepth 1 -name 'building.*' -exec rm -rf {} +
 start=$(vm_now)
-work=$(mktemp -d "$vm_cache/build.XXXXXX")
+work=$(mktemp -d "$vm_cache/building.XXXXXX")
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 rootfs=$work/rootfs
