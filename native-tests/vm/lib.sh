@@ -1,0 +1,28 @@
+# lib.sh: sourced by the VM test runner's scripts (build-guest.sh, run-in-vm.sh, vm-tests.sh).
+# Where the guest image lives and which inputs name it.
+vm_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+vm_repo=$(cd "$vm_dir/../.." && pwd)
+# JRUN_VM_CACHE moves the cache, e.g. to share one image between several checkouts.
+vm_cache=${JRUN_VM_CACHE:-$vm_repo/.build/vm}
+
+# The inputs the guest image is made from: the build script (its package list included) and
+# the files it installs into the guest. A change to any of them makes a new image; nothing else
+# does (a Debian point release alone does not: delete .build/vm to take one).
+vm_input_files() {
+  echo "$vm_dir/build-guest.sh"
+  find "$vm_dir/guest" -type f | LC_ALL=C sort
+}
+
+vm_input_hash() {
+  local f
+  vm_input_files | while read -r f; do
+    printf '%s\n' "${f#"$vm_dir"/}"
+    sha256sum <"$f"
+  done | sha256sum | cut -c1-16
+}
+
+# The directory of the image for the current inputs (it may not exist yet).
+vm_image_dir() { echo "$vm_cache/guest-$(vm_input_hash)"; }
+
+vm_now() { date +%s.%N; }
+vm_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
