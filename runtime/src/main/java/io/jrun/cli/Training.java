@@ -45,6 +45,12 @@ public final class Training {
                 runsContainers(layout) ? Main.run("--dir", dir, "run", "--rm", image, "/bin/true") : 0,
                 runsContainers(layout) ? Main.run("--dir", dir, "run", "--rm", "-e", "A=1", "--net=host", "--read-only",
                         "--tmpfs", "/scratch", "-v", layout + ":/layout:ro", "-u", "0:0", image, "/bin/true") : 0,
+                runsContainers(layout) ? Main.run("--dir", dir, "run", "--name", "trained", image, "/bin/true") : 0,
+                Main.run("--dir", dir, "list"),
+                Main.run("--dir", dir, "list", "--format", "json"),
+                runsContainers(layout) ? Main.run("--dir", dir, "status", "trained") : 0,
+                runsContainers(layout) ? Main.run("--dir", dir, "rm", "trained") : 0,
+                Main.run("--dir", dir, "gc", "--grace-period", "0"),
                 Main.run("--dir", dir, "image", "rm", image),
                 Main.run("--dir", dir, "image", "gc"),
             };

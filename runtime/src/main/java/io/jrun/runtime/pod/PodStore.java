@@ -299,19 +299,21 @@ public final class PodStore implements ImageUsage {
     /** Reads one pod directory; empty if it moved away meanwhile. */
     Optional<PodStatus> read(Path dir, PodPhase phase) throws IOException {
         String uuid = dir.getFileName().toString();
-        Boolean held = lockHeld(dir);
-        if (held == null) {
+        // exit.json is written before the lock is let go: a pod that has one has exited, and
+        // its lock need not be asked (most pods on a busy host are exited ones)
+        PodExit exit = readJson(dir.resolve("exit.json"), PodJson::exit);
+        Boolean held = exit != null ? Boolean.FALSE : lockHeld(dir);
+        if (held == null || (exit != null && !Files.isDirectory(dir))) {
             return Optional.empty();
         }
         PodManifest manifest = readJson(dir.resolve("pod.json"), PodJson::manifest);
         PodProcess process = readJson(dir.resolve("pid.json"), PodJson::process);
-        PodExit exit = readJson(dir.resolve("exit.json"), PodJson::exit);
         PodState state;
         boolean abandoned = false;
         switch (phase) {
             case PREPARE -> {
                 state = held ? PodState.PREPARING : PodState.EXITED;
-                abandoned = !held;
+                abandoned = !held && exit == null; // with exit.json: a failed launch on its way to run/
             }
             case RUN -> {
                 state = held ? PodState.RUNNING : PodState.EXITED;
