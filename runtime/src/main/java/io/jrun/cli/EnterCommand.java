@@ -38,12 +38,8 @@ final class EnterCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (default: /bin/sh).")
     List<String> command = new ArrayList<>();
 
-    @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
-            description = "Set an environment variable over the app's (repeatable); KEY alone takes jrun's own value.")
-    List<String> env = new ArrayList<>();
-
-    @Option(names = "--env-file", paramLabel = "FILE", description = "Read KEY=VALUE lines from FILE (repeatable; # comments).")
-    List<Path> envFiles = new ArrayList<>();
+    @picocli.CommandLine.Mixin
+    EnvFlags envFlags;
 
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory in the container (default: the app's).")
     String workingDir;
@@ -85,13 +81,7 @@ final class EnterCommand implements Callable<Integer> {
         if (!args.isEmpty() && args.getFirst().equals("--")) {
             args = args.subList(1, args.size());
         }
-        List<String> environment = new ArrayList<>();
-        for (Path file : envFiles) {
-            environment.addAll(EnvFiles.read(file, System.getenv()));
-        }
-        for (String e : env) {
-            EnvFiles.entry(e, System.getenv()).ifPresent(environment::add);
-        }
+        List<String> environment = envFlags.entries();
         if (tty && interactive && !HostTerminal.standard().inputIsTerminal()) {
             throw new IllegalArgumentException("the input device is not a TTY: drop -t, or run jrun from a terminal");
         }

@@ -51,12 +51,8 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (default: the image's).")
     List<String> command = new ArrayList<>();
 
-    @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
-            description = "Set an environment variable (repeatable); KEY alone takes jrun's own value.")
-    List<String> env = new ArrayList<>();
-
-    @Option(names = "--env-file", paramLabel = "FILE", description = "Read KEY=VALUE lines from FILE (repeatable; # comments).")
-    List<Path> envFiles = new ArrayList<>();
+    @picocli.CommandLine.Mixin
+    EnvFlags envFlags;
 
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
     String workingDir;
@@ -172,13 +168,7 @@ final class RunCommand implements Callable<Integer> {
         if (!args.isEmpty() && args.getFirst().equals("--")) {
             args = args.subList(1, args.size());
         }
-        List<String> environment = new ArrayList<>();
-        for (Path file : envFiles) {
-            environment.addAll(EnvFiles.read(file, System.getenv()));
-        }
-        for (String e : env) {
-            EnvFiles.entry(e, System.getenv()).ifPresent(environment::add);
-        }
+        List<String> environment = envFlags.entries();
         List<MountSpec> mounts = new ArrayList<>();
         List<String> mountArgs = new ArrayList<>();
         for (String v : volumes) {

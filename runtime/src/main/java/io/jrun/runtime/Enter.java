@@ -56,7 +56,7 @@ final class Enter {
             // started here, from the caller's untransformed thread, and thrown away after
             Thread entry = Thread.ofPlatform().name("jrun-enter").unstarted(() -> ContainerEntry.run(plan, outcome));
             entry.start();
-            joinUninterruptibly(entry);
+            Threads.joinUninterruptibly(entry);
             return started(spec, argv.getFirst(), outcome);
         }
     }
@@ -175,18 +175,4 @@ final class Enter {
                 + spec.pod() + ": " + Errno.message(e.errno()) + " (" + e.errnoName() + "): give an executable program", e);
     }
 
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -61,11 +61,11 @@ public final class Launcher {
         } catch (Throwable t) {
             handoff.setupFailure = t;
             handoff.readyToSpawn.countDown(); // the keeper then ends without doing anything
-            joinUninterruptibly(keeper);
+            Threads.joinUninterruptibly(keeper);
             throw asLaunchException(t);
         }
-        joinUninterruptibly(setup);
-        joinUninterruptibly(keeper);
+        Threads.joinUninterruptibly(setup);
+        Threads.joinUninterruptibly(keeper);
         closeQuietly(handoff.mountNsFd);
         closeQuietly(handoff.gateFd);
 
@@ -141,18 +141,4 @@ public final class Launcher {
         }
     }
 
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

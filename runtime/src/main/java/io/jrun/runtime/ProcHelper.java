@@ -99,18 +99,7 @@ final class ProcHelper {
             }
         });
         Thread spawner = Thread.ofPlatform().name("jrun-proc-helper-spawner").start(spawn);
-        boolean interrupted = false;
-        while (true) {
-            try {
-                spawner.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(spawner);
         try {
             return spawn.get();
         } catch (ExecutionException e) {

@@ -3,7 +3,7 @@ package io.jrun.nativetests.pods;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.TestImages;
-import io.jrun.nativetests.harness.Tools;
+import io.jrun.nativetests.harness.TmuxTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -313,37 +313,17 @@ class EnterTest {
 
     @Test
     void ttyGivesTheProcessATerminalOfTheContainersDevptsDrivenThroughTmux() throws Exception {
-        Tools.require("tmux");
         try (BackgroundPod pod = new BackgroundPod("true", "--name", "tty-pod")) {
-            String socket = dir.resolve("tmux.socket").toString(); // goes with the test's directory
-            Path out = dir.resolve("out");
-            StringBuilder command = new StringBuilder();
-            for (String arg : jrun.command("enter", "-it", "tty-pod", "sh", "-c",
-                    "tty; stty size; echo $TERM; ls -1 /dev/pts; echo ready; read line; echo got $line; exit 3").command()) {
-                command.append('\'').append(arg.replace("'", "'\\''")).append("' ");
-            }
-            command.append("> ").append(out).append(" 2>&1; echo exit=$? >> ").append(out).append("; stty -a >> ").append(out);
-            List<String> tmux = List.of("tmux", "-S", socket);
-            try {
-                List<String> start = new ArrayList<>(tmux);
-                start.addAll(List.of("new-session", "-d", "-x", "100", "-y", "30", command + "; sleep 60"));
-                assertThat(new ProcessBuilder(start).inheritIO().start().waitFor()).isZero();
-                awaitText(out, "ready");
-                List<String> keys = new ArrayList<>(tmux);
-                keys.addAll(List.of("send-keys", "hello", "Enter"));
-                assertThat(new ProcessBuilder(keys).inheritIO().start().waitFor()).isZero();
-                awaitText(out, "exit=");
-                awaitText(out, "columns"); // stty -a, run after jrun ended
-                String text = Files.readString(out);
+            try (TmuxTerminal terminal = TmuxTerminal.start(dir, jrun.command("enter", "-it", "tty-pod", "sh", "-c",
+                    "tty; stty size; echo $TERM; ls -1 /dev/pts; echo ready; read line; echo got $line; exit 3").command())) {
+                terminal.await("ready");
+                terminal.type("hello", "Enter");
+                String text = terminal.awaitEnd();
                 // the app has no terminal: the process's is the first of the container's own devpts
                 assertThat(text).startsWith("/dev/pts/0\r\n30 100\r\nxterm\r\n0\r\nptmx\r\nready\r\n")
                         .contains("got hello\r\nexit=3\n");
                 assertThat(text.substring(text.indexOf("exit=3"))).as("the user's terminal is cooked again")
                         .contains(" icanon ").contains(" echo ");
-            } finally {
-                List<String> kill = new ArrayList<>(tmux);
-                kill.add("kill-server");
-                new ProcessBuilder(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             }
         }
     }
@@ -398,13 +378,6 @@ class EnterTest {
         } catch (IOException e) {
             return ""; // gone meanwhile
         }
-    }
-
-    private static void awaitText(Path file, String text) throws Exception {
-        for (int i = 0; i < 6000 && !(Files.exists(file) && Files.readString(file).contains(text)); i++) {
-            Thread.sleep(10);
-        }
-        assertThat(Files.exists(file) ? Files.readString(file) : "(no output)").contains(text);
     }
 
     /** Waits until the container has written {@code file}, or fails if jrun ended first. */

@@ -349,14 +349,9 @@ public final class PodStore implements ImageUsage {
      * null if the directory is gone.
      */
     static Boolean lockHeld(Path dir) throws IOException {
-        Fd fd;
-        try {
-            fd = FileSyscalls.openat(AtFlags.AT_FDCWD, dir.toString(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
-        } catch (ErrnoException e) {
-            if (e.errno() == io.jrun.linux.Errno.ENOENT) {
-                return null;
-            }
-            throw e;
+        Fd fd = openDirectory(dir);
+        if (fd == null) {
+            return null;
         }
         try (fd) {
             return !Locks.tryLock(fd.value(), Locks.LOCK_SH);
@@ -374,20 +369,27 @@ public final class PodStore implements ImageUsage {
      * holds it (or the directory is gone). Closing the Fd lets go.
      */
     static Fd tryOwn(Path dir) throws IOException {
-        Fd fd;
-        try {
-            fd = FileSyscalls.openat(AtFlags.AT_FDCWD, dir.toString(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
-        } catch (ErrnoException e) {
-            if (e.errno() == io.jrun.linux.Errno.ENOENT) {
-                return null;
-            }
-            throw e;
+        Fd fd = openDirectory(dir);
+        if (fd == null) {
+            return null;
         }
         if (!Locks.tryLock(fd.value(), Locks.LOCK_EX)) {
             fd.closeQuietly();
             return null;
         }
         return fd;
+    }
+
+    /** A pod directory opened for its lock; null when it is gone (renamed or removed). */
+    private static Fd openDirectory(Path dir) throws ErrnoException {
+        try {
+            return FileSyscalls.openat(AtFlags.AT_FDCWD, dir.toString(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() == io.jrun.linux.Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -93,18 +93,7 @@ final class Relay {
 
     /** Waits for the thread to end, even when interrupted (the interrupt is kept). */
     void joinUninterruptibly() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        io.jrun.runtime.Threads.joinUninterruptibly(thread);
     }
 
     /** What ended the relay other than the end of its input or a stop, or null. */
