@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.TestImages;
 import io.jrun.nativetests.harness.TmuxTerminal;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * background (a shell that waits for a file in a volume) and enters them. After every test:
  * the host's mount table is unchanged and no process is left.
  */
+@ExtendWith(HostLeftAsItWas.class)
 class EnterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What jrun run gives a root app: podman's default capabilities. */
@@ -43,7 +44,6 @@ class EnterTest {
 
     @TempDir
     Path dir;
-    private String mountsBefore;
 
     @BeforeAll
     static void images() throws Exception {
@@ -51,17 +51,6 @@ class EnterTest {
         busybox = "oci:" + TestImages.layout("busybox") + ":latest";
         JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
         assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
-    }
-
-    @BeforeEach
-    void recordMounts() throws IOException {
-        mountsBefore = Files.readString(Path.of("/proc/self/mountinfo"));
-    }
-
-    @AfterEach
-    void nothingLeft() throws IOException {
-        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).as("the host's mount table").isEqualTo(mountsBefore);
-        assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
     }
 
     /**
