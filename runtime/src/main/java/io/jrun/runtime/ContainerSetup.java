@@ -49,9 +49,10 @@ final class ContainerSetup {
                 Fd root = OverlayMount.mount(spec.layers(), spec.upperDir(), spec.workDir(), spec.rootfs(),
                         compat.overlayMount());
                 open.add(root);
-                Fd dev = DevFs.mount(root.value());
+                ContainerHardening hardening = spec.hardening();
+                Fd dev = DevFs.mount(root.value(), hardening.hostDevices());
                 open.add(dev);
-                SysFs.mount(root.value());
+                SysFs.mount(root.value(), hardening.writableSysfs());
                 RootFs.directory(root.value(), "/proc").close(); // the gate keeper mounts it
                 UserLookup.Resolved user = ImageUsers.resolve(root.value(), spec.user());
                 List<String> env = withHome(spec.env(), user.home());
@@ -79,9 +80,12 @@ final class ContainerSetup {
 
                 RootFs.pivot(root);
                 Namespaces.unshare(Namespaces.CLONE_NEWPID);
-                Privileges.restrict(spec.capabilities(), lastCap, user.user());
-
-                if (spec.seccomp() != null) {
+                boolean noNewPrivileges = hardening.noNewPrivileges();
+                if (spec.seccomp() != null && !noNewPrivileges) {
+                    spec.seccomp().install(); // without no_new_privs, installing needs CAP_SYS_ADMIN: before the drop
+                }
+                Privileges.restrict(spec.capabilities(), lastCap, user.user(), noNewPrivileges);
+                if (spec.seccomp() != null && noNewPrivileges) {
                     spec.seccomp().install(); // last: the filter also binds this thread's own calls
                 }
 

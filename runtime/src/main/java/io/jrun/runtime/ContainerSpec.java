@@ -32,12 +32,16 @@ import java.util.regex.Pattern;
  * @param readOnly     the root is mounted read-only (with tmpfs on /run, /tmp and /var/tmp,
  *                     as podman's --read-only does)
  * @param resolvConf   the content of the container's /etc/resolv.conf, or null to keep the image's
- * @param seccomp      the seccomp filter the app runs under, or null for none (unconfined)
+ * @param seccomp      the seccomp filter the app runs under, or null for none (unconfined); compiled
+ *                     for {@code capabilities} and {@code hardening.noNewPrivileges()}
+ * @param hardening    no_new_privs, the masked and read-only paths, /sys and /dev: null for
+ *                     {@link ContainerHardening#DEFAULT}
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
                             String user, long capabilities, Stdio stdio, List<MountSpec> mounts,
-                            Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp) {
+                            Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp,
+                            ContainerHardening hardening) {
 
     /**
      * podman's default capability set: no MKNOD (without a device cgroup a container could make
@@ -60,6 +64,7 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         env = List.copyOf(env);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         network = network == null ? Network.NONE : network;
+        hardening = hardening == null ? ContainerHardening.DEFAULT : hardening;
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an image needs at least one layer");
         }
@@ -88,6 +93,15 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         if (stdio == null) {
             stdio = Stdio.inherit();
         }
+    }
+
+    /** A spec with the default hardening. */
+    public ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs, List<String> argv,
+                         List<String> env, String workingDir, String hostname, String user, long capabilities,
+                         Stdio stdio, List<MountSpec> mounts, Network network, boolean readOnly, String resolvConf,
+                         SeccompProgram seccomp) {
+        this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio, mounts,
+                network, readOnly, resolvConf, seccomp, ContainerHardening.DEFAULT);
     }
 
     /**
