@@ -3,6 +3,7 @@ package io.jrun.runtime;
 import io.jrun.images.ImageDetails;
 import io.jrun.images.Images;
 import io.jrun.images.store.StoreLock;
+import io.jrun.linux.Capabilities;
 import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.Processes;
@@ -15,7 +16,9 @@ import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodLease;
 import io.jrun.runtime.pod.PodManifest;
 import io.jrun.runtime.pod.PodProcess;
+import io.jrun.runtime.pod.PodSecurity;
 import io.jrun.runtime.pod.PodStore;
+import io.jrun.runtime.seccomp.SeccompOption;
 import io.jrun.runtime.seccomp.SeccompProfileException;
 import io.jrun.runtime.seccomp.SeccompProgram;
 import io.jrun.runtime.seccomp.SeccompTarget;
@@ -86,22 +89,28 @@ public final class Pods {
             try (StoreLock.Held held = images.store().shared()) {
                 ImageDetails image = images.inspect(request.image());
                 EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
+                SecurityOptions security = request.security();
+                // what jrun holds: a container cannot get more (a sandbox may withhold some)
+                long capabilities = security.capabilities(ContainerSpec.DEFAULT_CAPABILITIES, availableCapabilities());
+                ContainerHardening hardening = security.hardening();
+                SeccompOption seccompOption = security.seccomp(request.seccomp());
                 manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
                         Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
                         request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
-                        request.volumeArgs(), config.stopSignal(), request.removeOnExit());
+                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(),
+                        podSecurity(security, capabilities, hardening, seccompOption));
                 lease.prepare(manifest);
-                long capabilities = ContainerSpec.DEFAULT_CAPABILITIES;
                 SeccompProgram seccomp;
                 try {
-                    seccomp = request.seccomp().compile(SeccompTarget.thisMachine(capabilities, true)).orElse(null);
+                    seccomp = seccompOption.compile(SeccompTarget.thisMachine(capabilities, hardening.noNewPrivileges()))
+                            .orElse(null);
                 } catch (SeccompProfileException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
                 spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
                         config.argv(), config.env(), config.workingDir(), hostname, config.user(),
                         capabilities, stdio, request.mounts(), request.network(), request.readOnly(),
-                        hostResolvConf(), seccomp);
+                        hostResolvConf(), seccomp, hardening);
             }
         } catch (IOException | RuntimeException e) {
             lease.remove();
@@ -209,6 +218,27 @@ public final class Pods {
         } finally {
             lease.close();
         }
+    }
+
+    /** The capabilities this thread holds (permitted), which the launch threads inherit. */
+    private static long availableCapabilities() throws IOException {
+        try {
+            return Capabilities.get().permitted();
+        } catch (ErrnoException e) {
+            throw new IOException("cannot read jrun's own capabilities: " + e.getMessage(), e);
+        }
+    }
+
+    /** What pod.json records of the security settings, for whoever joins the pod later. */
+    private static PodSecurity podSecurity(SecurityOptions security, long capabilities, ContainerHardening hardening,
+                                           SeccompOption seccomp) {
+        String profile = switch (seccomp.kind()) {
+            case DEFAULT -> PodSecurity.SECCOMP_DEFAULT;
+            case UNCONFINED -> PodSecurity.SECCOMP_UNCONFINED;
+            case FILE -> seccomp.profileFile().toString();
+        };
+        return new PodSecurity(security.privileged(), CapabilityNames.names(capabilities), hardening.noNewPrivileges(),
+                profile, hardening.maskedPaths(), hardening.readOnlyPaths());
     }
 
     /** docker's: the first 12 hex digits of the ID; with the host's network, the host's name. */

@@ -12,14 +12,25 @@ import java.util.List;
  * @param user       docker's USER[:GROUP] as given or from the image; resolved at launch
  * @param stopSignal the image's StopSignal, or SIGTERM
  * @param volumes    the -v and --tmpfs arguments, as given
+ * @param security   capabilities, no_new_privs, seccomp, masked paths: what the app runs with
+ *                   ({@link PodSecurity#UNRECORDED} for a pod.json written before jrun recorded it)
  */
 public record PodManifest(String uuid, String name, String imageName, String imageId, Instant created,
                           List<String> argv, List<String> env, String workingDir, String user, String hostname,
                           String network, boolean readOnly, List<String> volumes, String stopSignal,
-                          boolean removeOnExit) {
+                          boolean removeOnExit, PodSecurity security) {
     public PodManifest {
         argv = List.copyOf(argv);
         env = List.copyOf(env);
         volumes = List.copyOf(volumes);
+        security = security == null ? PodSecurity.UNRECORDED : security;
+    }
+
+    /** A manifest with the default security settings. */
+    public PodManifest(String uuid, String name, String imageName, String imageId, Instant created,
+                       List<String> argv, List<String> env, String workingDir, String user, String hostname,
+                       String network, boolean readOnly, List<String> volumes, String stopSignal, boolean removeOnExit) {
+        this(uuid, name, imageName, imageId, created, argv, env, workingDir, user, hostname, network, readOnly, volumes,
+                stopSignal, removeOnExit, PodSecurity.UNRECORDED);
     }
 }
