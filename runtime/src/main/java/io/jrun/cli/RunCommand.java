@@ -4,6 +4,7 @@ import io.jrun.images.Images;
 import io.jrun.images.fetch.FetchListener;
 import io.jrun.images.source.ImageLocation;
 import io.jrun.linux.Terminals;
+import io.jrun.runtime.ContainerSpec;
 import io.jrun.runtime.MountSpec;
 import io.jrun.runtime.Network;
 import io.jrun.runtime.Pods;
@@ -187,8 +188,8 @@ final class RunCommand implements Callable<Integer> {
         if (tty && interactive && !HostTerminal.standard().inputIsTerminal()) {
             throw new IllegalArgumentException("the input device is not a TTY: drop -t, or run jrun from a terminal");
         }
-        if (workingDir != null && !workingDir.startsWith("/")) {
-            throw new IllegalArgumentException("the working directory must be an absolute path, not '" + workingDir + "'");
+        if (workingDir != null) {
+            ContainerSpec.checkWorkingDir(workingDir);
         }
         SecurityOpts opts = SecurityOpts.parse(securityOpts);
         SecurityOptions security = new SecurityOptions(privileged, capAdd, capDrop, opts.noNewPrivileges(), opts.unmask());

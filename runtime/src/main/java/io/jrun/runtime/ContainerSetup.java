@@ -59,7 +59,8 @@ final class ContainerSetup {
                 EtcFiles.write(root.value(), spec.hostname(), spec.resolvConf());
                 Namespaces.sethostname(spec.hostname());
                 Volumes.mount(root.value(), spec.mounts(), spec.readOnly());
-                RootFs.directory(root.value(), spec.workingDir()).close();
+                Fd workingDir = WorkingDir.open(root.value(), spec.workingDir());
+                open.add(workingDir);
                 if (spec.readOnly()) {
                     Volumes.makeRootReadOnly(root.value());
                 }
@@ -76,7 +77,9 @@ final class ContainerSetup {
                     handoff.terminalFd = ContainerPty.allocate(dev.value(), spec.stdio().terminalSize(), user.user(),
                             actions).value(); // closed by the Launcher, unless handed to the RunningContainer
                 }
-                actions.chdir(spec.workingDir()).closeFrom(3);
+                // by descriptor: a path looked up in the child, where /proc is mounted and jrun's
+                // descriptors are still open, could be /proc/self/fd/N (runc's CVE-2024-21626)
+                actions.fchdir(workingDir.value()).closeFrom(3);
 
                 RootFs.pivot(root);
                 Namespaces.unshare(Namespaces.CLONE_NEWPID);

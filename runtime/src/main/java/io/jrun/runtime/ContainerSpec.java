@@ -76,9 +76,7 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         if (argv.isEmpty() || argv.getFirst().isEmpty()) {
             throw new IllegalArgumentException("no command to run: the image has no Entrypoint or Cmd; give one after --");
         }
-        if (!workingDir.startsWith("/")) {
-            throw new IllegalArgumentException("the working directory must be an absolute path, not \"" + workingDir + "\"");
-        }
+        checkWorkingDir(workingDir);
         if (hostname.length() > 64 || !HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException("invalid hostname \"" + hostname + "\": use letters, digits, '-' and '.', at most 64 characters");
         }
@@ -113,6 +111,22 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
                          Stdio stdio) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
                 List.of(), Network.NONE, false, null, null);
+    }
+
+    /**
+     * Refuses a working directory that is not absolute or lies in /proc, whose magic links
+     * ({@code /proc/self/fd/N}, {@code /proc/self/cwd}) could point outside the container's root
+     * (runc's CVE-2024-21626). The same check for {@code -w} and an image's WorkingDir.
+     */
+    public static void checkWorkingDir(String workingDir) {
+        if (!workingDir.startsWith("/")) {
+            throw new IllegalArgumentException("the working directory must be an absolute path, not \"" + workingDir + "\"");
+        }
+        String normal = Path.of(workingDir).normalize().toString();
+        if (normal.equals("/proc") || normal.startsWith("/proc/")) {
+            throw new IllegalArgumentException("the working directory \"" + workingDir + "\" is in /proc, whose links can"
+                    + " lead outside the container: choose a directory of the image");
+        }
     }
 
     /** A capability set from CAP_* numbers. */
