@@ -53,7 +53,12 @@ final class ContainerSetup {
                 Fd dev = DevFs.mount(root.value(), hardening.hostDevices());
                 open.add(dev);
                 SysFs.mount(root.value(), hardening.writableSysfs());
-                RootFs.directory(root.value(), "/proc").close(); // the gate keeper mounts it
+                // The gate keeper mounts proc here once the app's pid namespace exists. Until then
+                // an empty read-only placeholder: every lookup below (command, interpreters, working
+                // directory, mount targets) that reaches into /proc fails now instead of meeting
+                // /proc/self/... at exec time, when "self" is still a clone of the JVM.
+                RootFs.mount(root.value(), "/proc", "tmpfs", "tmpfs", Mounts.MOUNT_ATTR_RDONLY | Mounts.MOUNT_ATTR_NOSUID
+                        | Mounts.MOUNT_ATTR_NODEV | Mounts.MOUNT_ATTR_NOEXEC, "mode=555");
                 UserLookup.Resolved user = ImageUsers.resolve(root.value(), spec.user());
                 List<String> env = withHome(spec.env(), user.home());
                 EtcFiles.write(root.value(), spec.hostname(), spec.resolvConf());
@@ -64,7 +69,7 @@ final class ContainerSetup {
                 if (spec.readOnly()) {
                     Volumes.makeRootReadOnly(root.value());
                 }
-                String executable = Executables.resolve(root.value(), spec.argv().getFirst(), spec.path());
+                String executable = Executables.resolve(root.value(), spec.argv().getFirst(), spec.path(), spec.workingDir());
 
                 handoff.gateFd = Gate.create(dev.value(), user.user()).value(); // closed by the Launcher
                 Gate.addTo(actions, dev.value()); // first: the child waits here; dev's number is ours
