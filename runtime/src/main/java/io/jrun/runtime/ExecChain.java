@@ -91,11 +91,28 @@ final class ExecChain {
         return workingDir.endsWith("/") ? workingDir + path : workingDir + "/" + path;
     }
 
-    /** An O_PATH descriptor of {@code absolute}, resolved inside the root. */
+    /**
+     * An O_PATH descriptor of {@code absolute}, resolved inside the root, through no magic
+     * link (/proc/PID/exe, /proc/PID/fd/N: ELOOP), and not to a file in /proc or /sys (ENOENT,
+     * as if it were not there). With /proc still the empty placeholder nothing is found there
+     * anyway; this keeps the rule where /proc is mounted (a process joining a running pod).
+     */
     static Fd resolve(int rootFd, String absolute) throws ErrnoException {
         String relative = absolute.replaceAll("^/+", "");
-        return FileSyscalls.openat2(rootFd, relative.isEmpty() ? "." : relative, OpenFlags.O_PATH | OpenFlags.O_CLOEXEC,
-                0, ResolveFlags.RESOLVE_IN_ROOT);
+        Fd fd = FileSyscalls.openat2(rootFd, relative.isEmpty() ? "." : relative, OpenFlags.O_PATH | OpenFlags.O_CLOEXEC,
+                0, ResolveFlags.RESOLVE_IN_ROOT | ResolveFlags.RESOLVE_NO_MAGICLINKS);
+        String reached;
+        try {
+            reached = RootFs.pathInRoot(rootFd, fd.value());
+        } catch (ErrnoException e) {
+            fd.close();
+            throw e;
+        }
+        if (reached == null || RootFs.inKernelFileSystem(reached)) {
+            fd.close();
+            throw new ErrnoException("openat2", absolute, io.jrun.linux.Errno.ENOENT);
+        }
+        return fd;
     }
 
     /** The interpreter the kernel would open for {@code file}, or null for none (or no file to exec). */

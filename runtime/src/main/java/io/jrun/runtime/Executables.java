@@ -6,8 +6,6 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Fd;
 import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.FileTypes;
-import io.jrun.linux.OpenFlags;
-import io.jrun.linux.ResolveFlags;
 import io.jrun.linux.Stat;
 
 /**
@@ -52,8 +50,7 @@ final class Executables {
                 continue; // relative PATH entries depend on the working directory: docker skips them too
             }
             String candidate = dir.endsWith("/") ? dir + command : dir + "/" + command;
-            try (Fd fd = FileSyscalls.openat2(rootFd, candidate.substring(1), OpenFlags.O_PATH | OpenFlags.O_CLOEXEC, 0,
-                    ResolveFlags.RESOLVE_IN_ROOT)) {
+            try (Fd fd = ExecChain.resolve(rootFd, candidate)) {
                 Stat stat = FileSyscalls.statx(fd.value(), "", AtFlags.AT_EMPTY_PATH);
                 if (FileTypes.isDirectory(stat.mode())) {
                     continue;
