@@ -7,6 +7,8 @@ import io.jrun.linux.Fd;
 import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.FileTypes;
 import io.jrun.linux.Mounts;
+import io.jrun.linux.OpenFlags;
+import io.jrun.linux.ResolveFlags;
 
 import java.util.List;
 
@@ -92,7 +94,8 @@ final class Volumes {
     private static Fd target(int rootFd, String path, boolean directory) throws LaunchException, ErrnoException {
         String existing = path;
         while (true) {
-            try (Fd part = ExecChain.resolve(rootFd, existing)) {
+            try (Fd part = FileSyscalls.openat2(rootFd, existing.substring(1), OpenFlags.O_PATH | OpenFlags.O_CLOEXEC, 0,
+                    ResolveFlags.RESOLVE_IN_ROOT)) {
                 requireOutsideKernel(rootFd, part, path);
                 break;
             } catch (ErrnoException e) {
