@@ -53,7 +53,7 @@ public final class Spawn {
     private static final class Native {
         static final MethodHandle CALL; // int f(address, long×6)
         static final MemorySegment SPAWN, FA_INIT, FA_DESTROY, FA_OPEN, FA_DUP2, FA_CLOSE, FA_CLOSEFROM,
-                FA_CHDIR, ATTR_INIT, ATTR_DESTROY, ATTR_FLAGS, ATTR_SIGMASK, ATTR_SIGDEFAULT, ATTR_PGROUP;
+                FA_CHDIR, FA_FCHDIR, ATTR_INIT, ATTR_DESTROY, ATTR_FLAGS, ATTR_SIGMASK, ATTR_SIGDEFAULT, ATTR_PGROUP;
 
         static {
             Linker linker = Linker.nativeLinker();
@@ -67,6 +67,7 @@ public final class Spawn {
             FA_CLOSE = find(linker, "posix_spawn_file_actions_addclose");
             FA_CLOSEFROM = find(linker, "posix_spawn_file_actions_addclosefrom_np");
             FA_CHDIR = find(linker, "posix_spawn_file_actions_addchdir_np");
+            FA_FCHDIR = find(linker, "posix_spawn_file_actions_addfchdir_np");
             ATTR_INIT = find(linker, "posix_spawnattr_init");
             ATTR_DESTROY = find(linker, "posix_spawnattr_destroy");
             ATTR_FLAGS = find(linker, "posix_spawnattr_setflags");
@@ -139,6 +140,15 @@ public final class Spawn {
         public FileActions chdir(String path) throws ErrnoException {
             long p = Syscall.Scratch.cstring(arena, "posix_spawn_file_actions_addchdir_np", path);
             check("posix_spawn_file_actions_addchdir_np", path, invoke(Native.FA_CHDIR, actions.address(), p, 0, 0, 0, 0));
+            return this;
+        }
+
+        /**
+         * The child changes its working directory to the directory open as {@code fd} in the
+         * spawning process (an O_PATH descriptor will do): no path is looked up in the child.
+         */
+        public FileActions fchdir(int fd) throws ErrnoException {
+            check("posix_spawn_file_actions_addfchdir_np", null, invoke(Native.FA_FCHDIR, actions.address(), fd, 0, 0, 0, 0));
             return this;
         }
 

@@ -4,11 +4,13 @@ import io.jrun.images.Images;
 import io.jrun.images.fetch.FetchListener;
 import io.jrun.images.source.ImageLocation;
 import io.jrun.linux.Terminals;
+import io.jrun.runtime.ContainerSpec;
 import io.jrun.runtime.MountSpec;
 import io.jrun.runtime.Network;
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.RunRequest;
 import io.jrun.runtime.RunningPod;
+import io.jrun.runtime.SecurityOptions;
 import io.jrun.runtime.Stdio;
 import io.jrun.runtime.pod.PodStore;
 import io.jrun.runtime.seccomp.SeccompOption;
@@ -91,8 +93,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-t", "--tty"}, description = "Give the app a pseudo-terminal (with -i, the user's terminal goes raw).")
     boolean tty;
 
-    @Option(names = "--security-opt", paramLabel = "seccomp=unconfined|FILE.json",
-            description = "seccomp=unconfined turns the default seccomp profile off; seccomp=FILE.json applies a docker/OCI profile.")
+    @Option(names = "--security-opt", paramLabel = "OPT",
+            description = {"seccomp=unconfined turns the default seccomp profile off; seccomp=FILE.json applies a docker/OCI profile;",
+                    "no-new-privileges=false lets setuid programs gain privileges (default: true);",
+                    "unmask=PATH[:PATH...]|ALL leaves masked or read-only /proc and /sys paths open (repeatable)."})
     List<String> securityOpts = new ArrayList<>();
 
     @Option(names = {"-d", "--detach"}, description = {"Start the pod and print its UUID; a jrun process of its own supervises it",
@@ -104,6 +108,18 @@ final class RunCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--cap-add", paramLabel = "CAP", split = ",",
+            description = "Add a capability (NET_ADMIN or CAP_NET_ADMIN, any case; ALL for every one; repeatable).")
+    List<String> capAdd = new ArrayList<>();
+
+    @Option(names = "--cap-drop", paramLabel = "CAP", split = ",",
+            description = "Drop a capability from the default set (ALL for every one; repeatable).")
+    List<String> capDrop = new ArrayList<>();
+
+    @Option(names = "--privileged",
+            description = "Host-equivalent: every capability, no seccomp, no masked paths, writable /sys and /proc/sys, the host's devices.")
+    boolean privileged;
 
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "Write the pod's UUID into FILE.")
     Path uuidFile;
@@ -123,7 +139,7 @@ final class RunCommand implements Callable<Integer> {
         Pods pods = Pods.open(root.dir);
         // a detached pod's supervisor finds the image its parent made sure of
         String stored = ensureImage(pods.images(), detachedChild ? "missing" : pullPolicy);
-        request = withImage(request, stored);
+        request = request.withImage(stored);
         if (detach && !detachedChild) {
             return Detach.start(spec.commandLine().getParseResult().originalArgs());
         }
@@ -188,28 +204,18 @@ final class RunCommand implements Callable<Integer> {
         if (tty && interactive && !HostTerminal.standard().inputIsTerminal()) {
             throw new IllegalArgumentException("the input device is not a TTY: drop -t, or run jrun from a terminal");
         }
-        if (workingDir != null && !workingDir.startsWith("/")) {
-            throw new IllegalArgumentException("the working directory must be an absolute path, not '" + workingDir + "'");
+        if (workingDir != null) {
+            ContainerSpec.checkWorkingDir(workingDir);
         }
-        SeccompOption seccomp = SeccompOption.DEFAULT;
-        for (String opt : securityOpts) {
-            if (!SeccompOption.isSeccomp(opt)) {
-                throw new IllegalArgumentException("unsupported --security-opt '" + opt
-                        + "': jrun takes seccomp=unconfined or seccomp=FILE.json");
-            }
-            seccomp = SeccompOption.parse(opt);
-        }
+        SecurityOpts opts = SecurityOpts.parse(securityOpts);
+        SecurityOptions security = new SecurityOptions(privileged, capAdd, capDrop, opts.noNewPrivileges(), opts.unmask());
+        SeccompOption seccomp = security.seccomp(opts.seccomp());
         if (seccomp.kind() == SeccompOption.Kind.FILE) {
             seccomp.profile(); // a missing or malformed profile fails here, before anything is created
         }
         ImageLocation.parse(image); // a malformed reference fails here
         return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
-                Network.parse(network), readOnly, tty, interactive, remove, seccomp);
-    }
-
-    private static RunRequest withImage(RunRequest r, String image) {
-        return new RunRequest(image, r.command(), r.entrypoint(), r.env(), r.workingDir(), r.user(), r.name(), r.hostname(),
-                r.mounts(), r.volumeArgs(), r.network(), r.readOnly(), r.terminal(), r.interactive(), r.removeOnExit(), r.seccomp());
+                Network.parse(network), readOnly, tty, interactive, remove, opts.seccomp(), security);
     }
 
     /** The image's store name, fetched first as --pull says. */

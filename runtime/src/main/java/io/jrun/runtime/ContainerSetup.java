@@ -49,20 +49,27 @@ final class ContainerSetup {
                 Fd root = OverlayMount.mount(spec.layers(), spec.upperDir(), spec.workDir(), spec.rootfs(),
                         compat.overlayMount());
                 open.add(root);
-                Fd dev = DevFs.mount(root.value());
+                ContainerHardening hardening = spec.hardening();
+                Fd dev = DevFs.mount(root.value(), hardening.hostDevices());
                 open.add(dev);
-                SysFs.mount(root.value());
-                RootFs.directory(root.value(), "/proc").close(); // the gate keeper mounts it
+                SysFs.mount(root.value(), hardening.writableSysfs());
+                // The gate keeper mounts proc here once the app's pid namespace exists. Until then
+                // an empty read-only placeholder: every lookup below (command, interpreters, working
+                // directory, mount targets) that reaches into /proc fails now instead of meeting
+                // /proc/self/... at exec time, when "self" is still a clone of the JVM.
+                RootFs.mount(root.value(), "/proc", "tmpfs", "tmpfs", Mounts.MOUNT_ATTR_RDONLY | Mounts.MOUNT_ATTR_NOSUID
+                        | Mounts.MOUNT_ATTR_NODEV | Mounts.MOUNT_ATTR_NOEXEC, "mode=555");
                 UserLookup.Resolved user = ImageUsers.resolve(root.value(), spec.user());
                 List<String> env = withHome(spec.env(), user.home());
                 EtcFiles.write(root.value(), spec.hostname(), spec.resolvConf());
                 Namespaces.sethostname(spec.hostname());
                 Volumes.mount(root.value(), spec.mounts(), spec.readOnly());
-                RootFs.directory(root.value(), spec.workingDir()).close();
+                Fd workingDir = WorkingDir.open(root.value(), spec.workingDir());
+                open.add(workingDir);
                 if (spec.readOnly()) {
                     Volumes.makeRootReadOnly(root.value());
                 }
-                String executable = Executables.resolve(root.value(), spec.argv().getFirst(), spec.path());
+                String executable = Executables.resolve(root.value(), spec.argv().getFirst(), spec.path(), spec.workingDir());
 
                 handoff.gateFd = Gate.create(dev.value(), user.user()).value(); // closed by the Launcher
                 Gate.addTo(actions, dev.value()); // first: the child waits here; dev's number is ours
@@ -75,13 +82,18 @@ final class ContainerSetup {
                     handoff.terminalFd = ContainerPty.allocate(dev.value(), spec.stdio().terminalSize(), user.user(),
                             actions).value(); // closed by the Launcher, unless handed to the RunningContainer
                 }
-                actions.chdir(spec.workingDir()).closeFrom(3);
+                // by descriptor: a path looked up in the child, where /proc is mounted and jrun's
+                // descriptors are still open, could be /proc/self/fd/N (runc's CVE-2024-21626)
+                actions.fchdir(workingDir.value()).closeFrom(3);
 
                 RootFs.pivot(root);
                 Namespaces.unshare(Namespaces.CLONE_NEWPID);
-                Privileges.restrict(spec.capabilities(), lastCap, user.user());
-
-                if (spec.seccomp() != null) {
+                boolean noNewPrivileges = hardening.noNewPrivileges();
+                if (spec.seccomp() != null && !noNewPrivileges) {
+                    spec.seccomp().install(); // without no_new_privs, installing needs CAP_SYS_ADMIN: before the drop
+                }
+                Privileges.restrict(spec.capabilities(), lastCap, user.user(), noNewPrivileges);
+                if (spec.seccomp() != null && noNewPrivileges) {
                     spec.seccomp().install(); // last: the filter also binds this thread's own calls
                 }
 

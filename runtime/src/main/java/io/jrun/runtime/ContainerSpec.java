@@ -32,12 +32,16 @@ import java.util.regex.Pattern;
  * @param readOnly     the root is mounted read-only (with tmpfs on /run, /tmp and /var/tmp,
  *                     as podman's --read-only does)
  * @param resolvConf   the content of the container's /etc/resolv.conf, or null to keep the image's
- * @param seccomp      the seccomp filter the app runs under, or null for none (unconfined)
+ * @param seccomp      the seccomp filter the app runs under, or null for none (unconfined); compiled
+ *                     for {@code capabilities} and {@code hardening.noNewPrivileges()}
+ * @param hardening    no_new_privs, the masked and read-only paths, /sys and /dev: null for
+ *                     {@link ContainerHardening#DEFAULT}
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
                             String user, long capabilities, Stdio stdio, List<MountSpec> mounts,
-                            Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp) {
+                            Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp,
+                            ContainerHardening hardening) {
 
     /**
      * podman's default capability set: no MKNOD (without a device cgroup a container could make
@@ -60,6 +64,7 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         env = List.copyOf(env);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         network = network == null ? Network.NONE : network;
+        hardening = hardening == null ? ContainerHardening.DEFAULT : hardening;
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an image needs at least one layer");
         }
@@ -71,9 +76,7 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         if (argv.isEmpty() || argv.getFirst().isEmpty()) {
             throw new IllegalArgumentException("no command to run: the image has no Entrypoint or Cmd; give one after --");
         }
-        if (!workingDir.startsWith("/")) {
-            throw new IllegalArgumentException("the working directory must be an absolute path, not \"" + workingDir + "\"");
-        }
+        checkWorkingDir(workingDir);
         if (hostname.length() > 64 || !HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException("invalid hostname \"" + hostname + "\": use letters, digits, '-' and '.', at most 64 characters");
         }
@@ -90,6 +93,15 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         }
     }
 
+    /** A spec with the default hardening. */
+    public ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs, List<String> argv,
+                         List<String> env, String workingDir, String hostname, String user, long capabilities,
+                         Stdio stdio, List<MountSpec> mounts, Network network, boolean readOnly, String resolvConf,
+                         SeccompProgram seccomp) {
+        this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio, mounts,
+                network, readOnly, resolvConf, seccomp, ContainerHardening.DEFAULT);
+    }
+
     /**
      * A spec with the defaults for what the launch engine's callers rarely set: no mounts, no
      * network, a writable root, the image's own /etc/resolv.conf and no seccomp filter.
@@ -99,6 +111,22 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
                          Stdio stdio) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
                 List.of(), Network.NONE, false, null, null);
+    }
+
+    /**
+     * Refuses a working directory that is not absolute or lies in /proc, whose magic links
+     * ({@code /proc/self/fd/N}, {@code /proc/self/cwd}) could point outside the container's root
+     * (runc's CVE-2024-21626). The same check for {@code -w} and an image's WorkingDir.
+     */
+    public static void checkWorkingDir(String workingDir) {
+        if (!workingDir.startsWith("/")) {
+            throw new IllegalArgumentException("the working directory must be an absolute path, not \"" + workingDir + "\"");
+        }
+        String normal = Path.of(workingDir).normalize().toString();
+        if (normal.equals("/proc") || normal.startsWith("/proc/")) {
+            throw new IllegalArgumentException("the working directory \"" + workingDir + "\" is in /proc, whose links can"
+                    + " lead outside the container: choose a directory of the image");
+        }
     }
 
     /** A capability set from CAP_* numbers. */

@@ -8,7 +8,8 @@ import io.jrun.linux.Mounts;
 
 /**
  * The container's /dev, as runc and podman make it: a small tmpfs with the safe character
- * devices, the usual symlinks, a private devpts instance, /dev/shm and /dev/mqueue.
+ * devices, the usual symlinks, a private devpts instance, /dev/shm and /dev/mqueue; with
+ * --privileged the host's devices too ({@link HostDevices}).
  */
 final class DevFs {
     private DevFs() {
@@ -27,9 +28,9 @@ final class DevFs {
 
     /**
      * Mounts /dev inside the root and returns an O_PATH descriptor of it (the gate FIFO lives
-     * there until the app is released).
+     * there until the app is released). {@code hostDevices} adds the host's device nodes.
      */
-    static Fd mount(int rootFd) throws ErrnoException {
+    static Fd mount(int rootFd, boolean hostDevices) throws ErrnoException {
         // The returned descriptor is the tmpfs' own (fsmount's): one of the /dev directory
         // opened before would refer to the image's directory underneath the tmpfs.
         Fd tmpfs = RootFs.create("tmpfs", "tmpfs", Mounts.MOUNT_ATTR_NOSUID | Mounts.MOUNT_ATTR_STRICTATIME,
@@ -48,6 +49,9 @@ final class DevFs {
                 FileSyscalls.mkdirat(d, dir, 0755);
             }
             FileSyscalls.fchmodat(d, "shm", 01777);
+            if (hostDevices) {
+                HostDevices.copyInto(d);
+            }
             RootFs.attach(tmpfs, dev);
 
             int noSuidExec = (int) (Mounts.MOUNT_ATTR_NOSUID | Mounts.MOUNT_ATTR_NOEXEC);

@@ -78,7 +78,7 @@ final class Enter {
                     + ": name the command to run, as in jrun enter " + spec.pod() + " -- /path/to/program");
         }
         try {
-            return Executables.resolve(root, command, spec.path());
+            return Executables.resolve(root, command, spec.path(), spec.workingDir()); // nothing in /proc (CVE-2019-5736)
         } catch (LaunchException e) {
             if (e.exitCode() == LaunchException.CANNOT_EXECUTE) {
                 throw new LaunchException(e.exitCode(), "the command \"" + command + "\" is in pod " + spec.pod()

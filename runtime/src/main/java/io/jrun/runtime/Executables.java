@@ -1,28 +1,47 @@
 package io.jrun.runtime;
 
 import io.jrun.linux.AtFlags;
+import io.jrun.linux.Errno;
 import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Fd;
 import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.FileTypes;
-import io.jrun.linux.OpenFlags;
-import io.jrun.linux.ResolveFlags;
 import io.jrun.linux.Stat;
 
 /**
  * Finds the command inside the container's root the way docker (Go's exec.LookPath) does: a
- * name without a slash is searched in PATH for a non-directory with an execute bit.
+ * name without a slash is searched in PATH for a non-directory with an execute bit. Whatever
+ * is found, its interpreters are checked too ({@link ExecChain}).
  */
 final class Executables {
     private Executables() {
     }
 
     /**
-     * The path to hand to posix_spawn. A name with a slash is returned as is: the exec itself
-     * reports ENOENT (127) or EACCES (126), relative to the working directory like runc.
+     * The path to hand to posix_spawn. A name with a slash is returned as is, relative to the
+     * working directory like runc, once it is found in the root: the exec itself reports EACCES
+     * (126). A command in /proc is refused: {@code /proc/self/exe} would be the host's java
+     * (CVE-2019-5736).
      */
-    static String resolve(int rootFd, String command, String path) throws LaunchException {
+    static String resolve(int rootFd, String command, String path, String workingDir) throws LaunchException {
         if (command.contains("/")) {
+            String absolute = ExecChain.absolute(command, workingDir);
+            if (RootFs.inKernelFileSystem(java.nio.file.Path.of(absolute).normalize().toString())) {
+                throw new LaunchException(LaunchException.CANNOT_EXECUTE, "cannot execute \"" + command
+                        + "\": it is in /proc or /sys, from where it could run a binary of the host (CVE-2019-5736):"
+                        + " run a program of the image");
+            }
+            try (Fd ignored = ExecChain.resolve(rootFd, absolute)) {
+                // there; the exec checks the rest
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
+                    throw new LaunchException(LaunchException.NOT_FOUND, "the command \"" + command
+                            + "\" was not found in the image: check the image's Entrypoint and Cmd, or the command given", e);
+                }
+                throw new LaunchException(LaunchException.CANNOT_EXECUTE, "cannot execute \"" + command + "\" in the container: "
+                        + Errno.message(e.errno()) + " (" + e.errnoName() + "): give an executable program", e);
+            }
+            ExecChain.check(rootFd, absolute, workingDir);
             return command;
         }
         boolean foundButNotExecutable = false;
@@ -31,13 +50,13 @@ final class Executables {
                 continue; // relative PATH entries depend on the working directory: docker skips them too
             }
             String candidate = dir.endsWith("/") ? dir + command : dir + "/" + command;
-            try (Fd fd = FileSyscalls.openat2(rootFd, candidate.substring(1), OpenFlags.O_PATH | OpenFlags.O_CLOEXEC, 0,
-                    ResolveFlags.RESOLVE_IN_ROOT)) {
+            try (Fd fd = ExecChain.resolve(rootFd, candidate)) {
                 Stat stat = FileSyscalls.statx(fd.value(), "", AtFlags.AT_EMPTY_PATH);
                 if (FileTypes.isDirectory(stat.mode())) {
                     continue;
                 }
                 if ((stat.mode() & 0111) != 0) {
+                    ExecChain.check(rootFd, candidate, workingDir);
                     return candidate;
                 }
                 foundButNotExecutable = true;

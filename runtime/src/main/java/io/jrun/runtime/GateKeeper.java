@@ -22,7 +22,10 @@ final class GateKeeper {
     private GateKeeper() {
     }
 
-    static void run(Handoff handoff, KernelCompat compat) {
+    static void run(Handoff handoff, KernelCompat compat, ContainerHardening hardening) {
+        // arrays, made now: after the setns no class can be loaded
+        String[] masked = hardening.maskedPaths().toArray(String[]::new);
+        String[] readOnly = hardening.readOnlyPaths().toArray(String[]::new);
         try {
             handoff.readyToSpawn.await();
         } catch (InterruptedException e) {
@@ -54,7 +57,7 @@ final class GateKeeper {
                 if (!Gate.awaitChildInGate(child, abandoned)) {
                     return; // posix_spawn returned: it says why
                 }
-                ProcMount.mountInContainer(handoff.mountNsFd, pidNs.value(), compat.procMount());
+                ProcMount.mountInContainer(handoff.mountNsFd, pidNs.value(), compat.procMount(), masked, readOnly);
                 handoff.released = Gate.release(procSelfFd.value(), handoff.gateFd);
             }
         } catch (Throwable t) {

@@ -54,7 +54,7 @@ public final class Launcher {
         Preload.classes();
         Handoff handoff = new Handoff(listener);
         Thread setup = Thread.ofPlatform().name("jrun-setup").unstarted(() -> ContainerSetup.run(spec, compat, handoff));
-        Thread keeper = Thread.ofPlatform().name("jrun-gate-keeper").unstarted(() -> GateKeeper.run(handoff, compat));
+        Thread keeper = Thread.ofPlatform().name("jrun-gate-keeper").unstarted(() -> GateKeeper.run(handoff, compat, spec.hardening()));
         keeper.start(); // may throw (no thread): nothing has happened yet
         try {
             setup.start();

@@ -11,26 +11,24 @@ import io.jrun.linux.OpenFlags;
 import io.jrun.linux.ResolveFlags;
 
 /**
- * docker's (runc's) masked and read-only paths of /proc and /sys: kernel interfaces a container
- * should neither read nor write. A masked file gets /dev/null bound over it, a masked directory
- * an empty read-only tmpfs; read-only paths become read-only bind mounts of themselves. Paths
- * this kernel lacks are skipped.
+ * The masked and read-only paths of /proc and /sys ({@link ContainerHardening}; runc's by
+ * default): kernel interfaces a container should neither read nor write. A masked file gets
+ * /dev/null bound over it, a masked directory an empty read-only tmpfs; read-only paths become
+ * read-only bind mounts of themselves. Paths this kernel lacks are skipped.
  */
 final class MaskedPaths {
     private MaskedPaths() {
     }
 
-    static final String[] MASKED = {"/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys",
-            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-            "/sys/firmware", "/sys/devices/virtual/powercap"};
-    static final String[] READ_ONLY = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
-
     private static final long LOCKED_DOWN = Mounts.MOUNT_ATTR_RDONLY | Mounts.MOUNT_ATTR_NOSUID
             | Mounts.MOUNT_ATTR_NODEV | Mounts.MOUNT_ATTR_NOEXEC;
 
-    /** Applies both lists inside the root {@code rootFd} (its /proc, /sys and /dev mounted). */
-    static void apply(int rootFd) throws ErrnoException {
-        for (String path : MASKED) {
+    /**
+     * Applies both lists inside the root {@code rootFd} (its /proc, /sys and /dev mounted).
+     * Arrays: the caller's root may already be the container's, where no class can be loaded.
+     */
+    static void apply(int rootFd, String[] masked, String[] readOnly) throws ErrnoException {
+        for (String path : masked) {
             try (Fd target = openInRoot(rootFd, path)) {
                 if (target == null) {
                     continue;
@@ -43,7 +41,7 @@ final class MaskedPaths {
                 }
             }
         }
-        for (String path : READ_ONLY) {
+        for (String path : readOnly) {
             try (Fd target = openInRoot(rootFd, path)) {
                 if (target == null) {
                     continue;

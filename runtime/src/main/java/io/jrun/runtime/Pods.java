@@ -3,6 +3,7 @@ package io.jrun.runtime;
 import io.jrun.images.ImageDetails;
 import io.jrun.images.Images;
 import io.jrun.images.store.StoreLock;
+import io.jrun.linux.Capabilities;
 import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.Processes;
@@ -15,8 +16,10 @@ import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodLease;
 import io.jrun.runtime.pod.PodManifest;
 import io.jrun.runtime.pod.PodProcess;
+import io.jrun.runtime.pod.PodSecurity;
 import io.jrun.runtime.pod.PodStore;
 import io.jrun.runtime.seccomp.SeccompCache;
+import io.jrun.runtime.seccomp.SeccompOption;
 import io.jrun.runtime.seccomp.SeccompProfileException;
 import io.jrun.runtime.seccomp.SeccompProgram;
 import io.jrun.runtime.seccomp.SeccompTarget;
@@ -90,26 +93,31 @@ public final class Pods {
             try (StoreLock.Held held = images.store().shared()) {
                 ImageDetails image = images.inspect(request.image());
                 EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
-                PodSeccomp profile = seccompProfile(request);
+                SecurityOptions security = request.security();
+                // what jrun holds: a container cannot get more (a sandbox may withhold some)
+                long capabilities = security.capabilities(ContainerSpec.DEFAULT_CAPABILITIES, availableCapabilities());
+                ContainerHardening hardening = security.hardening();
+                PodSeccomp profile = seccompProfile(security.seccomp(request.seccomp()));
                 manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
                         Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
                         request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
-                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(), profile.recorded());
+                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(),
+                        podSecurity(security, capabilities, hardening, profile.recorded()));
                 if (profile.customProfile().isPresent()) {
                     lease.keepSeccompProfile(profile.customProfile().get()); // for jrun enter
                 }
                 lease.prepare(manifest);
-                long capabilities = ContainerSpec.DEFAULT_CAPABILITIES;
                 SeccompProgram seccomp;
                 try {
-                    seccomp = profile.compile(SeccompTarget.thisMachine(capabilities, true), seccompCache).orElse(null);
+                    seccomp = profile.compile(SeccompTarget.thisMachine(capabilities, hardening.noNewPrivileges()), seccompCache)
+                            .orElse(null);
                 } catch (SeccompProfileException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
                 spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
                         config.argv(), config.env(), config.workingDir(), hostname, config.user(),
                         capabilities, stdio.resolvedIn(lease.dir()), request.mounts(), request.network(), request.readOnly(),
-                        hostResolvConf(), seccomp);
+                        hostResolvConf(), seccomp, hardening);
             }
         } catch (IOException | RuntimeException e) {
             lease.remove();
@@ -130,9 +138,9 @@ public final class Pods {
     }
 
     /** The request's seccomp profile, a custom one read once: the app and jrun enter use these bytes. */
-    private static PodSeccomp seccompProfile(RunRequest request) {
+    private static PodSeccomp seccompProfile(SeccompOption option) {
         try {
-            return PodSeccomp.of(request.seccomp());
+            return PodSeccomp.of(option);
         } catch (SeccompProfileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -250,6 +258,22 @@ public final class Pods {
         } finally {
             lease.close();
         }
+    }
+
+    /** The capabilities this thread holds (permitted), which the launch threads inherit. */
+    private static long availableCapabilities() throws IOException {
+        try {
+            return Capabilities.get().permitted();
+        } catch (ErrnoException e) {
+            throw new IOException("cannot read jrun's own capabilities: " + e.getMessage(), e);
+        }
+    }
+
+    /** What pod.json records of the security settings, for whoever joins the pod later. */
+    private static PodSecurity podSecurity(SecurityOptions security, long capabilities, ContainerHardening hardening,
+                                           String profile) {
+        return new PodSecurity(security.privileged(), CapabilityNames.names(capabilities), hardening.noNewPrivileges(),
+                profile, hardening.maskedPaths(), hardening.readOnlyPaths());
     }
 
     /** docker's: the first 12 hex digits of the ID; with the host's network, the host's name. */

@@ -12,7 +12,7 @@ import io.jrun.linux.ErrnoException;
  * <p>Capabilities: bounding = the set; inheritable and ambient empty (as docker and podman do
  * since CVE-2022-24769). As root, execve gives permitted = bounding | inheritable and effective
  * = permitted, so permitted = effective = the set too. Another user keeps none: leaving uid 0
- * clears them. Then no_new_privs.
+ * clears them. Then no_new_privs, unless the user lifted it.
  */
 final class Privileges {
     private Privileges() {
@@ -25,8 +25,12 @@ final class Privileges {
         restrict(capabilities, lastCap, user, true);
     }
 
-    /** As {@link #restrict(long, int, User)}, setting no_new_privs only if {@code noNewPrivs}. */
-    static void restrict(long capabilities, int lastCap, User user, boolean noNewPrivs) throws ErrnoException {
+    /**
+     * {@code lastCap} comes from /proc, read before the pivot. Without {@code noNewPrivileges}
+     * a seccomp filter must be installed before this (it needs CAP_SYS_ADMIN then), and these
+     * calls pass through it.
+     */
+    static void restrict(long capabilities, int lastCap, User user, boolean noNewPrivileges) throws ErrnoException {
         long known = lastCap >= 63 ? -1L : (1L << (lastCap + 1)) - 1;
         long keep = capabilities & known;
         Capabilities.clearAmbient();
@@ -50,7 +54,7 @@ final class Privileges {
         if (user.isRoot()) {
             Capabilities.set(new Capabilities.Sets(keep, keep, 0));
         }
-        if (noNewPrivs) {
+        if (noNewPrivileges) {
             Capabilities.setNoNewPrivs();
         }
     }

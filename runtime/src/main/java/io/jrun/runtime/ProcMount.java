@@ -40,17 +40,18 @@ final class ProcMount {
 
     /**
      * Mounts /proc for {@code pidNsFd} in the container's mount namespace {@code mountNsFd}, with
-     * the {@link MaskedPaths}. The calling thread joins that namespace and can load no class
-     * afterwards, its root being the container's.
+     * the {@link MaskedPaths} {@code masked} and {@code readOnly}. The calling thread joins that
+     * namespace and can load no class afterwards, its root being the container's.
      */
-    static void mountInContainer(int mountNsFd, int pidNsFd, ProcMountMethod method) throws IOException {
+    static void mountInContainer(int mountNsFd, int pidNsFd, ProcMountMethod method, String[] masked, String[] readOnly)
+            throws IOException {
         try (Fd proc = detachedProc(pidNsFd, method)) {
             Namespaces.unshare(Namespaces.CLONE_FS);
             Namespaces.setns(mountNsFd, Namespaces.CLONE_NEWNS);
             try (Fd root = FileSyscalls.openat(AtFlags.AT_FDCWD, "/", OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
                  Fd target = RootFs.directory(root.value(), "/proc")) {
                 RootFs.attach(proc, target);
-                MaskedPaths.apply(root.value());
+                MaskedPaths.apply(root.value(), masked, readOnly);
             }
         }
     }

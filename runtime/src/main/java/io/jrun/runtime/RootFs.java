@@ -88,6 +88,32 @@ final class RootFs {
         }
     }
 
+    /**
+     * Where {@code fd} lies as the container will see it: its path below the root
+     * {@code rootFd} ("/" for the root itself), or null when it is not below it. From the
+     * kernel's own path of each descriptor (the setup thread's /proc/thread-self/fd links, so
+     * before the pivot), which names what a lookup actually reached, symlinks resolved.
+     */
+    static String pathInRoot(int rootFd, int fd) throws ErrnoException {
+        String root = FileSyscalls.readlinkat(AtFlags.AT_FDCWD, "/proc/thread-self/fd/" + rootFd);
+        String path = FileSyscalls.readlinkat(AtFlags.AT_FDCWD, "/proc/thread-self/fd/" + fd);
+        if (path.equals(root)) {
+            return "/";
+        }
+        String prefix = root.endsWith("/") ? root : root + "/";
+        return path.startsWith(prefix) ? path.substring(prefix.length() - 1) : null;
+    }
+
+    /** Whether {@code path} (absolute, in the container) is /proc or /sys or lies below them. */
+    static boolean inKernelFileSystem(String path) {
+        for (String kernel : new String[] {"/proc", "/sys"}) {
+            if (path.equals(kernel) || path.startsWith(kernel + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Fd open(int rootFd, String relative) throws ErrnoException {
         return FileSyscalls.openat2(rootFd, relative, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0,
                 ResolveFlags.RESOLVE_IN_ROOT);

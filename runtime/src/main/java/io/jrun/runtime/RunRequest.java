@@ -22,11 +22,13 @@ import java.util.List;
  * @param interactive -i: the app reads jrun's stdin (otherwise /dev/null)
  * @param removeOnExit --rm
  * @param seccomp     the seccomp profile: the default, none, or a file (--security-opt seccomp=)
+ * @param security    --privileged, --cap-add, --cap-drop, --security-opt no-new-privileges= and unmask=
  */
 public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                          String workingDir, String user, String name, String hostname,
                          List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
-                         boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp) {
+                         boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp,
+                         SecurityOptions security) {
     public RunRequest {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -34,5 +36,21 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
         volumeArgs = List.copyOf(volumeArgs);
         network = network == null ? Network.NONE : network;
         seccomp = seccomp == null ? SeccompOption.DEFAULT : seccomp;
+        security = security == null ? SecurityOptions.DEFAULT : security;
+    }
+
+    /** A request without security options. */
+    public RunRequest(String image, List<String> command, String entrypoint, List<String> env,
+                      String workingDir, String user, String name, String hostname,
+                      List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
+                      boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp) {
+        this(image, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs, network, readOnly,
+                terminal, interactive, removeOnExit, seccomp, SecurityOptions.DEFAULT);
+    }
+
+    /** The same request for another image (its name in the store, once fetched). */
+    public RunRequest withImage(String storedImage) {
+        return new RunRequest(storedImage, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs,
+                network, readOnly, terminal, interactive, removeOnExit, seccomp, security);
     }
 }

@@ -7,6 +7,8 @@ import io.jrun.linux.Fd;
 import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.FileTypes;
 import io.jrun.linux.Mounts;
+import io.jrun.linux.OpenFlags;
+import io.jrun.linux.ResolveFlags;
 
 import java.util.List;
 
@@ -15,7 +17,9 @@ import java.util.List;
  * in the container's mount namespace, before the pivot. Every mount goes by descriptor: the
  * source is cloned with open_tree, the target is opened inside the container's root
  * (RESOLVE_IN_ROOT: an image's symlink cannot point it at the host), and move_mount attaches
- * one to the other, so no path is looked up twice.
+ * one to the other, so no path is looked up twice. A target that an image's symlink leads
+ * into /proc or /sys is refused before anything is created there, as one named there is
+ * ({@link MountSpec}).
  */
 final class Volumes {
     private Volumes() {
@@ -34,8 +38,12 @@ final class Volumes {
             try {
                 switch (m) {
                     case MountSpec.Bind b -> bind(rootFd, b);
-                    case MountSpec.Tmpfs t -> RootFs.mount(rootFd, t.target(), "tmpfs", "tmpfs", attributes(t),
-                            t.options().toArray(String[]::new));
+                    case MountSpec.Tmpfs t -> {
+                        try (Fd tmpfs = RootFs.create("tmpfs", "tmpfs", attributes(t), t.options().toArray(String[]::new));
+                             Fd target = target(rootFd, t.target(), true)) {
+                            RootFs.attach(tmpfs, target);
+                        }
+                    }
                 }
             } catch (ErrnoException e) {
                 String what = m instanceof MountSpec.Bind b ? "volume " + b.source() + " on " + b.target() : "tmpfs on " + m.target();
@@ -73,9 +81,46 @@ final class Volumes {
                 Mounts.mountSetattr(tree.value(), "", AtFlags.AT_EMPTY_PATH | Mounts.AT_RECURSIVE,
                         Mounts.MOUNT_ATTR_RDONLY, 0, 0);
             }
-            try (Fd target = directory ? RootFs.directory(rootFd, b.target()) : RootFs.file(rootFd, b.target())) {
+            try (Fd target = target(rootFd, b.target(), directory)) {
                 RootFs.attach(tree, target);
             }
+        }
+    }
+
+    /**
+     * The mount point {@code path}, a directory or a file, made when missing; first its deepest
+     * existing part, then the target itself, must lie where its name says, not in /proc or /sys.
+     */
+    private static Fd target(int rootFd, String path, boolean directory) throws LaunchException, ErrnoException {
+        String existing = path;
+        while (true) {
+            try (Fd part = FileSyscalls.openat2(rootFd, existing.substring(1), OpenFlags.O_PATH | OpenFlags.O_CLOEXEC, 0,
+                    ResolveFlags.RESOLVE_IN_ROOT)) {
+                requireOutsideKernel(rootFd, part, path);
+                break;
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT || existing.lastIndexOf('/') <= 0) {
+                    break; // the root itself is fine; other errors come again below, with the mount's message
+                }
+                existing = existing.substring(0, existing.lastIndexOf('/'));
+            }
+        }
+        Fd target = directory ? RootFs.directory(rootFd, path) : RootFs.file(rootFd, path);
+        try {
+            requireOutsideKernel(rootFd, target, path);
+            return target;
+        } catch (LaunchException | ErrnoException | RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    private static void requireOutsideKernel(int rootFd, Fd fd, String path) throws LaunchException, ErrnoException {
+        String reached = RootFs.pathInRoot(rootFd, fd.value());
+        if (reached == null || RootFs.inKernelFileSystem(reached)) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "mount target " + path + " leads to "
+                    + (reached == null ? "outside the container" : reached) + " through a symlink in the image, and jrun"
+                    + " does not mount in /proc or /sys: choose another path");
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrun.runtime.pod.PodLease;
 import io.jrun.runtime.pod.PodManifest;
+import io.jrun.runtime.pod.PodSecurity;
 import io.jrun.runtime.pod.PodPhase;
 import io.jrun.runtime.pod.PodState;
 import io.jrun.runtime.pod.PodStatus;
@@ -37,8 +38,11 @@ class PodSeccompTest {
     }
 
     private PodStatus pod(String seccomp) {
+        PodSecurity defaults = PodSecurity.UNRECORDED;
+        PodSecurity security = seccomp == null ? null : new PodSecurity(defaults.privileged(), defaults.capabilities(),
+                defaults.noNewPrivileges(), seccomp, defaults.maskedPaths(), defaults.readOnlyPaths());
         PodManifest m = new PodManifest("uuid", null, "image", "sha256:" + "00".repeat(32), Instant.EPOCH, List.of("sh"),
-                List.of(), "/", "", "h", "none", false, List.of(), "SIGTERM", false, seccomp);
+                List.of(), "/", "", "h", "none", false, List.of(), "SIGTERM", false, security);
         return new PodStatus("uuid", PodPhase.RUN, PodState.RUNNING, false, m, null, null, dir);
     }
 
@@ -54,7 +58,8 @@ class PodSeccompTest {
         assertThat(PodSeccomp.ofPod(pod("default")).orElseThrow().compile(TARGET, cache()).orElseThrow().instructions())
                 .isEqualTo(builtIn.compile(TARGET, cache()).orElseThrow().instructions());
         assertThat(PodSeccomp.ofPod(pod("unconfined")).orElseThrow().compile(TARGET, cache())).isEmpty();
-        assertThat(PodSeccomp.ofPod(pod(null))).as("a pod.json that does not say").isEmpty();
+        assertThat(PodSeccomp.ofPod(pod(null)).orElseThrow().recorded()).as("a pod.json that does not say: the default")
+                .isEqualTo("default");
     }
 
     @Test

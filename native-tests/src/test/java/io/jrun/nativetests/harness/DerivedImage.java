@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * An OCI layout derived from a test image with another image config (User, Entrypoint, Env,
- * StopSignal…): the layers are the original's (hard links), the config, manifest and index are
- * rewritten with correct digests. For run tests that need config fields the built images do
- * not set.
+ * StopSignal…) and optionally one more layer on top: the layers are the original's (hard
+ * links), the config, manifest and index are rewritten with correct digests. For run tests that
+ * need config fields or files the built images do not have.
  */
 public final class DerivedImage {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,6 +27,18 @@ public final class DerivedImage {
 
     /** Writes the derived layout to {@code out} (tag "latest") and returns it. */
     public static Path withConfig(Path layout, Path out, Consumer<ObjectNode> editConfig) throws IOException {
+        return derive(layout, out, null, editConfig);
+    }
+
+    /**
+     * As {@link #withConfig}, with {@code tar} (an uncompressed layer tar) as a new top layer:
+     * its entries replace the image's.
+     */
+    public static Path withLayer(Path layout, Path out, byte[] tar, Consumer<ObjectNode> editConfig) throws IOException {
+        return derive(layout, out, tar, editConfig);
+    }
+
+    private static Path derive(Path layout, Path out, byte[] tar, Consumer<ObjectNode> editConfig) throws IOException {
         Path blobs = Files.createDirectories(out.resolve("blobs/sha256"));
         try (Stream<Path> files = Files.list(layout.resolve("blobs/sha256"))) {
             for (Path blob : files.toList()) {
@@ -39,6 +51,12 @@ public final class DerivedImage {
         ObjectNode manifest = (ObjectNode) JSON.readTree(blob(layout, manifestDigest).toFile());
         ObjectNode config = (ObjectNode) JSON.readTree(blob(layout, manifest.get("config").get("digest").asText()).toFile());
         editConfig.accept((ObjectNode) config.get("config"));
+        if (tar != null) {
+            String layer = put(blobs, tar);
+            ((com.fasterxml.jackson.databind.node.ArrayNode) manifest.get("layers")).addObject()
+                    .put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", layer).put("size", tar.length);
+            ((com.fasterxml.jackson.databind.node.ArrayNode) config.get("rootfs").get("diff_ids")).add(layer);
+        }
         byte[] configBytes = JSON.writeValueAsBytes(config);
         ((ObjectNode) manifest.get("config")).put("digest", put(blobs, configBytes)).put("size", configBytes.length);
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);

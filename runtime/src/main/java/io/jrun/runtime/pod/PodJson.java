@@ -33,9 +33,14 @@ final class PodJson {
         n.put("readOnly", m.readOnly());
         strings(n.putArray("volumes"), m.volumes());
         n.put("removeOnExit", m.removeOnExit());
-        if (m.seccomp() != null) {
-            n.put("seccomp", m.seccomp());
-        }
+        PodSecurity s = m.security();
+        ObjectNode security = n.putObject("security");
+        security.put("privileged", s.privileged());
+        strings(security.putArray("capabilities"), s.capabilities());
+        security.put("noNewPrivileges", s.noNewPrivileges());
+        security.put("seccomp", s.seccomp());
+        strings(security.putArray("maskedPaths"), s.maskedPaths());
+        strings(security.putArray("readOnlyPaths"), s.readOnlyPaths());
         return JsonTrees.write(n, true);
     }
 
@@ -47,7 +52,16 @@ final class PodJson {
                 strings(app.path("env")), app.path("workingDir").asText("/"), app.path("user").asText(""),
                 n.path("hostname").asText(), n.path("network").asText("none"), n.path("readOnly").asBoolean(),
                 strings(n.path("volumes")), app.path("stopSignal").asText("SIGTERM"), n.path("removeOnExit").asBoolean(),
-                n.path("seccomp").asText(null));
+                security(n.get("security")));
+    }
+
+    private static PodSecurity security(JsonNode s) throws IOException {
+        if (s == null) {
+            return PodSecurity.UNRECORDED;
+        }
+        return new PodSecurity(s.path("privileged").asBoolean(), strings(s.path("capabilities")),
+                s.path("noNewPrivileges").asBoolean(true), text(s, "seccomp"), strings(s.path("maskedPaths")),
+                strings(s.path("readOnlyPaths")));
     }
 
     static byte[] exit(PodExit e) throws IOException {

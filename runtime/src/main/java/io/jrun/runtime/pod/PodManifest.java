@@ -12,18 +12,34 @@ import java.util.List;
  * @param user       docker's USER[:GROUP] as given or from the image; resolved at launch
  * @param stopSignal the image's StopSignal, or SIGTERM
  * @param volumes    the -v and --tmpfs arguments, as given
- * @param seccomp    the seccomp profile the app runs under: "default" (jrun's built-in),
- *                   "unconfined", or the absolute path of the custom profile given, whose
- *                   content the pod directory keeps ({@link PodLease#SECCOMP_PROFILE}); null
- *                   for a pod made by a jrun that did not record it
+ * @param security   capabilities, no_new_privs, seccomp, masked paths: what the app runs with
+ *                   ({@link PodSecurity#UNRECORDED} for a pod.json written before jrun recorded it)
  */
 public record PodManifest(String uuid, String name, String imageName, String imageId, Instant created,
                           List<String> argv, List<String> env, String workingDir, String user, String hostname,
                           String network, boolean readOnly, List<String> volumes, String stopSignal,
-                          boolean removeOnExit, String seccomp) {
+                          boolean removeOnExit, PodSecurity security) {
     public PodManifest {
         argv = List.copyOf(argv);
         env = List.copyOf(env);
         volumes = List.copyOf(volumes);
+        security = security == null ? PodSecurity.UNRECORDED : security;
+    }
+
+    /**
+     * The seccomp profile the app runs under: "default" (jrun's built-in), "unconfined", or the
+     * absolute path of the custom profile given, whose content the pod directory keeps
+     * ({@link PodLease#SECCOMP_PROFILE}).
+     */
+    public String seccomp() {
+        return security.seccomp();
+    }
+
+    /** A manifest with the default security settings. */
+    public PodManifest(String uuid, String name, String imageName, String imageId, Instant created,
+                       List<String> argv, List<String> env, String workingDir, String user, String hostname,
+                       String network, boolean readOnly, List<String> volumes, String stopSignal, boolean removeOnExit) {
+        this(uuid, name, imageName, imageId, created, argv, env, workingDir, user, hostname, network, readOnly, volumes,
+                stopSignal, removeOnExit, PodSecurity.UNRECORDED);
     }
 }

@@ -1,37 +1,45 @@
 package io.jrun.runtime.pod;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.jrun.runtime.CapabilityNames;
+import io.jrun.runtime.ContainerHardening;
+import io.jrun.runtime.ContainerSpec;
+import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PodJsonTest {
-    private static PodManifest manifest(String seccomp) {
-        return new PodManifest("0b5e6a8e-3f5e-4a8e-9d61-2b2f3c4d5e6f", "web", "docker.io/library/busybox:latest",
-                "sha256:" + "ab".repeat(32), Instant.parse("2025-01-02T03:04:05Z"), List.of("sh", "-c", "true"),
-                List.of("PATH=/bin"), "/srv", "app", "web-1", "none", false, List.of("-v /a:/b"), "SIGTERM", false,
-                seccomp);
+    private static PodManifest manifest(PodSecurity security) {
+        return new PodManifest("0b3e0b8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "web", "docker.io/library/busybox:latest",
+                "sha256:" + "a".repeat(64), Instant.parse("2025-01-02T03:04:05Z"), List.of("sh"), List.of("A=1"), "/",
+                "", "host1", "none", false, List.of(), "SIGTERM", false, security);
     }
 
     @Test
-    void aManifestSurvivesTheRoundTripWithItsSeccompProfile() throws Exception {
-        for (String seccomp : new String[] {"default", "unconfined", "/etc/jrun/strict.json"}) {
-            PodManifest m = manifest(seccomp);
-            byte[] json = PodJson.manifest(m);
-            assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"seccomp\" : \"" + seccomp + "\"");
-            assertThat(PodJson.manifest(json)).isEqualTo(m);
-        }
+    void theSecuritySettingsRoundTrip() throws Exception {
+        PodSecurity security = new PodSecurity(false, List.of("CAP_CHOWN", "CAP_NET_ADMIN"), false, "/etc/profile.json",
+                List.of("/proc/keys"), List.of());
+        PodManifest m = manifest(security);
+        byte[] json = PodJson.manifest(m);
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"security\"").contains("\"noNewPrivileges\" : false");
+        assertThat(PodJson.manifest(json)).isEqualTo(m);
     }
 
     @Test
-    void aPodJsonWithoutSeccompReadsAsNotRecorded() throws Exception {
-        String older = new String(PodJson.manifest(manifest("default")), StandardCharsets.UTF_8)
-                .replaceAll(",\\s*\"seccomp\" : \"default\"", "");
-        assertThat(older).doesNotContain("seccomp");
-        assertThat(PodJson.manifest(older.getBytes(StandardCharsets.UTF_8)).seccomp()).isNull();
-        assertThat(PodJson.manifest(older.getBytes(StandardCharsets.UTF_8))).isEqualTo(manifest(null));
+    void aPodJsonWithoutSecurityReadsAsTheDefaultsOfItsTime() throws Exception {
+        String old = "{\"uuid\":\"u\",\"image\":{\"name\":\"n\",\"id\":\"i\"},\"created\":\"2025-01-02T03:04:05Z\","
+                + "\"app\":{\"argv\":[\"sh\"],\"env\":[]},\"hostname\":\"h\"}";
+        assertThat(PodJson.manifest(old.getBytes(StandardCharsets.UTF_8)).security()).isEqualTo(PodSecurity.UNRECORDED);
+    }
+
+    @Test
+    void theUnrecordedDefaultsAreJrunsDefaults() {
+        assertThat(CapabilityNames.set(PodSecurity.UNRECORDED.capabilities())).isEqualTo(ContainerSpec.DEFAULT_CAPABILITIES);
+        assertThat(PodSecurity.UNRECORDED.maskedPaths()).isEqualTo(ContainerHardening.DEFAULT_MASKED);
+        assertThat(PodSecurity.UNRECORDED.readOnlyPaths()).isEqualTo(ContainerHardening.DEFAULT_READ_ONLY);
+        assertThat(PodSecurity.UNRECORDED.noNewPrivileges()).isTrue();
     }
 }
