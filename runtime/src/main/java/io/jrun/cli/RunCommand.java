@@ -112,6 +112,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "Write the pod's UUID into FILE.")
     Path uuidFile;
 
+    @Mixin
+    CgroupOptions cgroupOptions;
+
     @Option(names = "--pull", paramLabel = "missing|always|never", defaultValue = "missing",
             description = "When to fetch the image: missing (default), always, never.")
     String pull;
@@ -214,12 +217,14 @@ final class RunCommand implements Callable<Integer> {
         }
         ImageLocation.parse(image); // a malformed reference fails here
         return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
-                Network.parse(network), readOnly, tty, interactive, remove, seccomp);
+                Network.parse(network), readOnly, tty, interactive, remove, seccomp,
+                cgroupOptions.limits(), cgroupOptions.cgroupParent);
     }
 
     private static RunRequest withImage(RunRequest r, String image) {
         return new RunRequest(image, r.command(), r.entrypoint(), r.env(), r.workingDir(), r.user(), r.name(), r.hostname(),
-                r.mounts(), r.volumeArgs(), r.network(), r.readOnly(), r.terminal(), r.interactive(), r.removeOnExit(), r.seccomp());
+                r.mounts(), r.volumeArgs(), r.network(), r.readOnly(), r.terminal(), r.interactive(), r.removeOnExit(), r.seccomp(),
+                r.limits(), r.cgroupParent());
     }
 
     /** The image's store name, fetched first as --pull says. */

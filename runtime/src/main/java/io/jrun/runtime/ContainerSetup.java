@@ -41,6 +41,7 @@ final class ContainerSetup {
                 int[] stdio = openStdio(spec.stdio(), open);
 
                 Namespaces.unshare(spec.network() == Network.HOST ? NAMESPACES & ~Namespaces.CLONE_NEWNET : NAMESPACES);
+                handoff.cgroupNamespaceMade.countDown(); // rooted at the pod's cgroup: jrun may leave it now
                 Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
                 Fd mountNs = FileSyscalls.openat(AtFlags.AT_FDCWD, "/proc/thread-self/ns/mnt",
                         OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
@@ -52,6 +53,9 @@ final class ContainerSetup {
                 Fd dev = DevFs.mount(root.value());
                 open.add(dev);
                 SysFs.mount(root.value());
+                if (spec.cgroup() != null) {
+                    CgroupFs.mount(root.value());
+                }
                 RootFs.directory(root.value(), "/proc").close(); // the gate keeper mounts it
                 UserLookup.Resolved user = ImageUsers.resolve(root.value(), spec.user());
                 List<String> env = withHome(spec.env(), user.home());
@@ -107,6 +111,7 @@ final class ContainerSetup {
                 }
             }
             handoff.readyToSpawn.countDown();
+            handoff.cgroupNamespaceMade.countDown();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.jrun.runtime;
 
 import io.jrun.linux.Capabilities;
+import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.seccomp.SeccompProgram;
 
 import java.nio.file.Path;
@@ -33,11 +34,14 @@ import java.util.regex.Pattern;
  *                     as podman's --read-only does)
  * @param resolvConf   the content of the container's /etc/resolv.conf, or null to keep the image's
  * @param seccomp      the seccomp filter the app runs under, or null for none (unconfined)
+ * @param cgroup       the pod's cgroup, made and empty, with its limits still to be written: the
+ *                     app runs in it and sees it as its cgroup namespace's root; null for none
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
                             String user, long capabilities, Stdio stdio, List<MountSpec> mounts,
-                            Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp) {
+                            Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp,
+                            PodCgroup cgroup) {
 
     /**
      * podman's default capability set: no MKNOD (without a device cgroup a container could make
@@ -98,7 +102,16 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
                          List<String> env, String workingDir, String hostname, String user, long capabilities,
                          Stdio stdio) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
-                List.of(), Network.NONE, false, null, null);
+                List.of(), Network.NONE, false, null, null, null);
+    }
+
+    /** A spec without a cgroup of its own: the app stays in jrun's. */
+    public ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs, List<String> argv,
+                         List<String> env, String workingDir, String hostname, String user, long capabilities,
+                         Stdio stdio, List<MountSpec> mounts, Network network, boolean readOnly, String resolvConf,
+                         SeccompProgram seccomp) {
+        this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
+                mounts, network, readOnly, resolvConf, seccomp, null);
     }
 
     /** A capability set from CAP_* numbers. */

@@ -1,5 +1,6 @@
 package io.jrun.runtime;
 
+import io.jrun.runtime.cgroup.CgroupLimits;
 import io.jrun.runtime.seccomp.SeccompOption;
 
 import java.util.List;
@@ -22,17 +23,31 @@ import java.util.List;
  * @param interactive -i: the app reads jrun's stdin (otherwise /dev/null)
  * @param removeOnExit --rm
  * @param seccomp     the seccomp profile: the default, none, or a file (--security-opt seccomp=)
+ * @param limits      --memory, --cpus, --pids-limit…: the pod's cgroup v2 limits
+ * @param cgroupParent --cgroup-parent: a cgroup path for the pod's cgroup's parent, or null for
+ *                    the default (the delegated systemd unit jrun runs in, or /jrun.slice)
  */
 public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                          String workingDir, String user, String name, String hostname,
                          List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
-                         boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp) {
+                         boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp,
+                         CgroupLimits limits, String cgroupParent) {
     public RunRequest {
+        limits = limits == null ? CgroupLimits.NONE : limits;
         command = List.copyOf(command);
         env = List.copyOf(env);
         mounts = List.copyOf(mounts);
         volumeArgs = List.copyOf(volumeArgs);
         network = network == null ? Network.NONE : network;
         seccomp = seccomp == null ? SeccompOption.DEFAULT : seccomp;
+    }
+
+    /** A request without cgroup limits, under the default parent. */
+    public RunRequest(String image, List<String> command, String entrypoint, List<String> env,
+                      String workingDir, String user, String name, String hostname,
+                      List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
+                      boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp) {
+        this(image, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs, network, readOnly,
+                terminal, interactive, removeOnExit, seccomp, CgroupLimits.NONE, null);
     }
 }
