@@ -115,6 +115,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CgroupOptions cgroupOptions;
 
+    @Mixin
+    SystemdOptions systemd;
+
     @Option(names = "--pull", paramLabel = "missing|always|never", defaultValue = "missing",
             description = "When to fetch the image: missing (default), always, never.")
     String pull;
@@ -148,7 +151,8 @@ final class RunCommand implements Callable<Integer> {
         Stdio stdio = tty ? Stdio.terminal(host.windowSize()) : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
         try (SignalForwarder signals = SignalForwarder.install()) {
             RunningPod pod = pods.run(request, stdio, this::saveUuid);
-            signals.forwardTo(pod::signal);
+            signals.forwardTo(SystemdOptions.stopSignalFor(pod));
+            systemd.launched(pod);
             if (tty) {
                 // relays started here, on the untransformed main thread
                 try (TerminalSession session = TerminalSession.attach(pod.container(), host, interactive)) {
@@ -183,6 +187,7 @@ final class RunCommand implements Callable<Integer> {
             EnvFiles.entry(e, System.getenv()).ifPresent(environment::add);
         }
         List<MountSpec> mounts = new ArrayList<>();
+        systemd.addTo(environment, mounts, detach);
         List<String> mountArgs = new ArrayList<>();
         for (String v : volumes) {
             mounts.add(MountSpec.parseVolume(v));
@@ -218,13 +223,13 @@ final class RunCommand implements Callable<Integer> {
         ImageLocation.parse(image); // a malformed reference fails here
         return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
                 Network.parse(network), readOnly, tty, interactive, remove, seccomp,
-                cgroupOptions.limits(), cgroupOptions.cgroupParent);
+                cgroupOptions.limits(), cgroupOptions.cgroupParent, systemd.listenFds());
     }
 
     private static RunRequest withImage(RunRequest r, String image) {
         return new RunRequest(image, r.command(), r.entrypoint(), r.env(), r.workingDir(), r.user(), r.name(), r.hostname(),
                 r.mounts(), r.volumeArgs(), r.network(), r.readOnly(), r.terminal(), r.interactive(), r.removeOnExit(), r.seccomp(),
-                r.limits(), r.cgroupParent());
+                r.limits(), r.cgroupParent(), r.listenFds());
     }
 
     /** The image's store name, fetched first as --pull says. */

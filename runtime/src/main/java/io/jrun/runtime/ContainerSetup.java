@@ -79,7 +79,10 @@ final class ContainerSetup {
                     handoff.terminalFd = ContainerPty.allocate(dev.value(), spec.stdio().terminalSize(), user.user(),
                             actions).value(); // closed by the Launcher, unless handed to the RunningContainer
                 }
-                actions.chdir(spec.workingDir()).closeFrom(3);
+                for (int fd = 3; fd < 3 + spec.listenFds(); fd++) {
+                    actions.dup2(fd, fd); // socket activation: kept at its number (dup2 onto itself clears FD_CLOEXEC)
+                }
+                actions.chdir(spec.workingDir()).closeFrom(3 + spec.listenFds());
 
                 RootFs.pivot(root);
                 Namespaces.unshare(Namespaces.CLONE_NEWPID);

@@ -36,12 +36,14 @@ import java.util.regex.Pattern;
  * @param seccomp      the seccomp filter the app runs under, or null for none (unconfined)
  * @param cgroup       the pod's cgroup, made and empty, with its limits still to be written: the
  *                     app runs in it and sees it as its cgroup namespace's root; null for none
+ * @param listenFds    systemd socket activation: jrun's descriptors 3 to 3+listenFds-1 are passed
+ *                     to the app at the same numbers (sd_listen_fds(3)); 0 for none
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
                             String user, long capabilities, Stdio stdio, List<MountSpec> mounts,
                             Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp,
-                            PodCgroup cgroup) {
+                            PodCgroup cgroup, int listenFds) {
 
     /**
      * podman's default capability set: no MKNOD (without a device cgroup a container could make
@@ -64,6 +66,9 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         env = List.copyOf(env);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         network = network == null ? Network.NONE : network;
+        if (listenFds < 0) {
+            throw new IllegalArgumentException("listenFds must not be negative: " + listenFds);
+        }
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an image needs at least one layer");
         }
@@ -102,7 +107,7 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
                          List<String> env, String workingDir, String hostname, String user, long capabilities,
                          Stdio stdio) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
-                List.of(), Network.NONE, false, null, null, null);
+                List.of(), Network.NONE, false, null, null, null, 0);
     }
 
     /** A spec without a cgroup of its own: the app stays in jrun's. */
@@ -111,7 +116,7 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
                          Stdio stdio, List<MountSpec> mounts, Network network, boolean readOnly, String resolvConf,
                          SeccompProgram seccomp) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
-                mounts, network, readOnly, resolvConf, seccomp, null);
+                mounts, network, readOnly, resolvConf, seccomp, null, 0);
     }
 
     /** A capability set from CAP_* numbers. */

@@ -121,7 +121,7 @@ public final class Pods {
                 spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
                         config.argv(), config.env(), config.workingDir(), hostname, config.user(),
                         capabilities, stdio.resolvedIn(lease.dir()), request.mounts(), request.network(), request.readOnly(),
-                        hostResolvConf(), seccomp, cgroup);
+                        hostResolvConf(), seccomp, cgroup, request.listenFds());
             }
         } catch (IOException | RuntimeException e) {
             PodCgroupRecord.discard(cgroup);

@@ -26,12 +26,14 @@ import java.util.List;
  * @param limits      --memory, --cpus, --pids-limit…: the pod's cgroup v2 limits
  * @param cgroupParent --cgroup-parent: a cgroup path for the pod's cgroup's parent, or null for
  *                    the default (the delegated systemd unit jrun runs in, or /jrun.slice)
+ * @param listenFds   systemd socket activation: how many of jrun's descriptors from 3 on the app
+ *                    gets at the same numbers (with LISTEN_FDS and LISTEN_PID=1 in env); 0 for none
  */
 public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                          String workingDir, String user, String name, String hostname,
                          List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
                          boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp,
-                         CgroupLimits limits, String cgroupParent) {
+                         CgroupLimits limits, String cgroupParent, int listenFds) {
     public RunRequest {
         limits = limits == null ? CgroupLimits.NONE : limits;
         command = List.copyOf(command);
@@ -48,6 +50,6 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
                       List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
                       boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp) {
         this(image, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs, network, readOnly,
-                terminal, interactive, removeOnExit, seccomp, CgroupLimits.NONE, null);
+                terminal, interactive, removeOnExit, seccomp, CgroupLimits.NONE, null, 0);
     }
 }
