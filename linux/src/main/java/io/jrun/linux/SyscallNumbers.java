@@ -25,7 +25,9 @@ record SyscallNumbers(
         // the seccomp filter
         long seccomp,
         // jrun enter: the app's root
-        long chroot) {
+        long chroot,
+        // sd_notify: a datagram to systemd's NOTIFY_SOCKET
+        long socket, long sendto) {
 
     static final SyscallNumbers X86_64 = new SyscallNumbers(
             0, 1, 3, 16, 102, 74, 306,
@@ -42,7 +44,8 @@ record SyscallNumbers(
             293, 438,
             271, 290,
             317,
-            161);
+            161,
+            41, 44);
 
     static final SyscallNumbers AARCH64 = new SyscallNumbers(
             63, 64, 57, 29, 174, 82, 267,
@@ -59,7 +62,8 @@ record SyscallNumbers(
             59, 438,
             73, 19,
             277,
-            51);
+            51,
+            198, 206);
 
     /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
     static SyscallNumbers forThisMachine() {

@@ -11,6 +11,18 @@ final class PodViews {
     private PodViews() {
     }
 
+    /** The pod's cgroup and, while it runs, its usage (memory.current, cpu.stat usage_usec, pids.current). */
+    static void addCgroup(ObjectNode n, java.util.Optional<java.nio.file.Path> cgroup,
+                          java.util.Optional<io.jrun.runtime.cgroup.CgroupUsage> usage) {
+        n.put("cgroup", cgroup.map(Object::toString).orElse(null));
+        usage.ifPresent(u -> {
+            ObjectNode node = n.putObject("usage");
+            u.memoryCurrent().ifPresent(v -> node.put("memoryCurrent", v));
+            u.cpuUsageUsec().ifPresent(v -> node.put("cpuUsageUsec", v));
+            u.pidsCurrent().ifPresent(v -> node.put("pidsCurrent", v));
+        });
+    }
+
     static ObjectNode json(PodStatus p) {
         ObjectNode n = JSON.createObjectNode();
         n.put("uuid", p.uuid());

@@ -124,6 +124,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "Write the pod's UUID into FILE.")
     Path uuidFile;
 
+    @Mixin
+    CgroupOptions cgroupOptions;
+
+    @Mixin
+    SystemdOptions systemd;
+
     @Option(names = "--pull", paramLabel = "missing|always|never", defaultValue = "missing",
             description = "When to fetch the image: missing (default), always, never.")
     String pull;
@@ -157,7 +163,8 @@ final class RunCommand implements Callable<Integer> {
         Stdio stdio = tty ? Stdio.terminal(host.windowSize()) : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
         try (SignalForwarder signals = SignalForwarder.install()) {
             RunningPod pod = pods.run(request, stdio, this::saveUuid);
-            signals.forwardTo(pod::signal);
+            signals.forwardTo(SystemdOptions.stopSignalFor(pod));
+            systemd.launched(pod);
             if (tty) {
                 // relays started here, on the untransformed main thread
                 try (TerminalSession session = TerminalSession.attach(pod.container(), host, interactive)) {
@@ -186,6 +193,7 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> environment = envFlags.entries();
         List<MountSpec> mounts = new ArrayList<>();
+        systemd.addTo(environment, mounts, detach);
         List<String> mountArgs = new ArrayList<>();
         for (String v : volumes) {
             mounts.add(MountSpec.parseVolume(v));
@@ -215,7 +223,8 @@ final class RunCommand implements Callable<Integer> {
         }
         ImageLocation.parse(image); // a malformed reference fails here
         return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
-                Network.parse(network), readOnly, tty, interactive, remove, opts.seccomp(), security);
+                Network.parse(network), readOnly, tty, interactive, remove, opts.seccomp(), security,
+                cgroupOptions.limits(), cgroupOptions.cgroupParent, systemd.listenFds());
     }
 
     /** The image's store name, fetched first as --pull says. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 /** {@code jrun status POD}: one pod, as key=value lines (rkt's format) or JSON. */
-@Command(name = "status", description = "Show a pod's state, pid, exit code and reason.", mixinStandardHelpOptions = true)
+@Command(name = "status", description = "Show a pod's state, pid, exit code and reason, its cgroup and, while it runs, its usage.", mixinStandardHelpOptions = true)
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     JrunCommand root;
@@ -36,8 +36,12 @@ final class StatusCommand implements Callable<Integer> {
         if (waitForExit) {
             p = pods.awaitExit(p);
         }
+        var cgroup = pods.cgroup(p);
+        var usage = pods.usage(p);
         if (format == Format.json) {
-            System.out.println(PodViews.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(PodViews.json(p)));
+            var json = PodViews.json(p);
+            PodViews.addCgroup(json, cgroup, usage);
+            System.out.println(PodViews.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
             return 0;
         }
         StringBuilder b = new StringBuilder();
@@ -68,6 +72,12 @@ final class StatusCommand implements Callable<Integer> {
             b.append("reason=abandoned (its jrun ended without recording an exit");
             b.append(PodStore.appAlive(p.process()) ? "; the app still runs: jrun stop or jrun gc ends it)\n" : ")\n");
         }
+        b.append("cgroup=").append(cgroup.map(Object::toString).orElse("none")).append('\n');
+        usage.ifPresent(u -> {
+            u.memoryCurrent().ifPresent(v -> b.append("memory.current=").append(v).append('\n'));
+            u.cpuUsageUsec().ifPresent(v -> b.append("cpu.usage_usec=").append(v).append('\n'));
+            u.pidsCurrent().ifPresent(v -> b.append("pids.current=").append(v).append('\n'));
+        });
         System.out.print(b);
         return 0;
     }

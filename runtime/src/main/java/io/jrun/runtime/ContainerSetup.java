@@ -41,6 +41,7 @@ final class ContainerSetup {
                 int[] stdio = openStdio(spec.stdio(), open);
 
                 Namespaces.unshare(spec.network() == Network.HOST ? NAMESPACES & ~Namespaces.CLONE_NEWNET : NAMESPACES);
+                handoff.cgroupNamespaceMade.countDown(); // rooted at the pod's cgroup: jrun may leave it now
                 Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
                 Fd mountNs = FileSyscalls.openat(AtFlags.AT_FDCWD, "/proc/thread-self/ns/mnt",
                         OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
@@ -53,6 +54,9 @@ final class ContainerSetup {
                 Fd dev = DevFs.mount(root.value(), hardening.hostDevices());
                 open.add(dev);
                 SysFs.mount(root.value(), hardening.writableSysfs());
+                if (spec.cgroup() != null) {
+                    CgroupFs.mount(root.value());
+                }
                 // The gate keeper mounts proc here once the app's pid namespace exists. Until then
                 // an empty read-only placeholder: every lookup below (command, interpreters, working
                 // directory, mount targets) that reaches into /proc fails now instead of meeting
@@ -82,9 +86,12 @@ final class ContainerSetup {
                     handoff.terminalFd = ContainerPty.allocate(dev.value(), spec.stdio().terminalSize(), user.user(),
                             actions).value(); // closed by the Launcher, unless handed to the RunningContainer
                 }
+                for (int fd = 3; fd < 3 + spec.listenFds(); fd++) {
+                    actions.dup2(fd, fd); // socket activation: kept at its number (dup2 onto itself clears FD_CLOEXEC)
+                }
                 // by descriptor: a path looked up in the child, where /proc is mounted and jrun's
                 // descriptors are still open, could be /proc/self/fd/N (runc's CVE-2024-21626)
-                actions.fchdir(workingDir.value()).closeFrom(3);
+                actions.fchdir(workingDir.value()).closeFrom(3 + spec.listenFds());
 
                 RootFs.pivot(root);
                 Namespaces.unshare(Namespaces.CLONE_NEWPID);
@@ -119,6 +126,7 @@ final class ContainerSetup {
                 }
             }
             handoff.readyToSpawn.countDown();
+            handoff.cgroupNamespaceMade.countDown();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.jrun.runtime;
 
 import io.jrun.linux.Capabilities;
+import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.seccomp.SeccompProgram;
 
 import java.nio.file.Path;
@@ -36,12 +37,16 @@ import java.util.regex.Pattern;
  *                     for {@code capabilities} and {@code hardening.noNewPrivileges()}
  * @param hardening    no_new_privs, the masked and read-only paths, /sys and /dev: null for
  *                     {@link ContainerHardening#DEFAULT}
+ * @param cgroup       the pod's cgroup, made and empty, with its limits still to be written: the
+ *                     app runs in it and sees it as its cgroup namespace's root; null for none
+ * @param listenFds    systemd socket activation: jrun's descriptors 3 to 3+listenFds-1 are passed
+ *                     to the app at the same numbers (sd_listen_fds(3)); 0 for none
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
                             String user, long capabilities, Stdio stdio, List<MountSpec> mounts,
                             Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp,
-                            ContainerHardening hardening) {
+                            ContainerHardening hardening, PodCgroup cgroup, int listenFds) {
 
     /**
      * podman's default capability set: no MKNOD (without a device cgroup a container could make
@@ -65,6 +70,9 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         network = network == null ? Network.NONE : network;
         hardening = hardening == null ? ContainerHardening.DEFAULT : hardening;
+        if (listenFds < 0) {
+            throw new IllegalArgumentException("listenFds must not be negative: " + listenFds);
+        }
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an image needs at least one layer");
         }
@@ -93,13 +101,13 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         }
     }
 
-    /** A spec with the default hardening. */
+    /** A spec with the default hardening and without a cgroup of its own (the app stays in jrun's). */
     public ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs, List<String> argv,
                          List<String> env, String workingDir, String hostname, String user, long capabilities,
                          Stdio stdio, List<MountSpec> mounts, Network network, boolean readOnly, String resolvConf,
                          SeccompProgram seccomp) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio, mounts,
-                network, readOnly, resolvConf, seccomp, ContainerHardening.DEFAULT);
+                network, readOnly, resolvConf, seccomp, ContainerHardening.DEFAULT, null, 0);
     }
 
     /**
@@ -110,7 +118,7 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
                          List<String> env, String workingDir, String hostname, String user, long capabilities,
                          Stdio stdio) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
-                List.of(), Network.NONE, false, null, null);
+                List.of(), Network.NONE, false, null, null, ContainerHardening.DEFAULT, null, 0);
     }
 
     /**

@@ -43,8 +43,11 @@ final class GateKeeper {
             if (child == 0) {
                 return; // posix_spawn returned before a child showed: it failed, and says why
             }
+            CgroupLaunch.place(handoff, child); // before it runs, with its limits
             try {
                 handoff.listener.gated(child); // before setns: it may load classes
+            } catch (LaunchException e) {
+                throw e;
             } catch (Exception e) {
                 throw new LaunchException(LaunchException.JRUN_ERROR, "cannot record the container's process: "
                         + e.getMessage(), e);

@@ -26,4 +26,11 @@ final class Handoff {
     volatile io.jrun.linux.ErrnoException spawnError;
     volatile Throwable gateFailure;
     volatile boolean released;
+
+    // the pod's cgroup (see PodCgroup): the setup thread has made its cgroup namespace, and the
+    // launching thread has then moved jrun out of the pod's cgroup and written the limits
+    volatile io.jrun.runtime.cgroup.PodCgroup cgroup;
+    final CountDownLatch cgroupNamespaceMade = new CountDownLatch(1);
+    final CountDownLatch cgroupReady = new CountDownLatch(1);
+    volatile Throwable cgroupFailure;
 }

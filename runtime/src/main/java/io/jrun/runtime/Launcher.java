@@ -4,6 +4,7 @@ import io.jrun.linux.Errno;
 import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Fd;
 import io.jrun.linux.Processes;
+import io.jrun.runtime.cgroup.PodCgroup;
 
 /**
  * Starts containers. Per launch, two fresh platform threads:
@@ -52,17 +53,37 @@ public final class Launcher {
     public static RunningContainer start(ContainerSpec spec, KernelCompat compat, LaunchListener listener)
             throws LaunchException {
         Preload.classes();
+        PodCgroup cgroup = spec.cgroup();
         Handoff handoff = new Handoff(listener);
+        handoff.cgroup = cgroup;
+        if (cgroup != null) {
+            CgroupLaunch.enter(cgroup); // before the setup thread unshares its cgroup namespace
+        }
         Thread setup = Thread.ofPlatform().name("jrun-setup").unstarted(() -> ContainerSetup.run(spec, compat, handoff));
         Thread keeper = Thread.ofPlatform().name("jrun-gate-keeper").unstarted(() -> GateKeeper.run(handoff, compat, spec.hardening()));
-        keeper.start(); // may throw (no thread): nothing has happened yet
+        try {
+            keeper.start(); // may throw (no thread): nothing has happened yet but the cgroup entered
+        } catch (Throwable t) {
+            if (cgroup != null) {
+                handoff.cgroupNamespaceMade.countDown();
+                CgroupLaunch.leave(cgroup, handoff, false);
+            }
+            throw t;
+        }
         try {
             setup.start();
         } catch (Throwable t) {
             handoff.setupFailure = t;
             handoff.readyToSpawn.countDown(); // the keeper then ends without doing anything
+            handoff.cgroupNamespaceMade.countDown();
+            if (cgroup != null) {
+                CgroupLaunch.leave(cgroup, handoff, false);
+            }
             Threads.joinUninterruptibly(keeper);
             throw asLaunchException(t);
+        }
+        if (cgroup != null) {
+            CgroupLaunch.leave(cgroup, handoff, true); // as soon as the setup thread has its cgroup namespace
         }
         Threads.joinUninterruptibly(setup);
         Threads.joinUninterruptibly(keeper);

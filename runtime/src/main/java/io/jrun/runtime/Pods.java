@@ -8,6 +8,7 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.Processes;
 import io.jrun.linux.Signals;
+import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.pod.PodCollector;
 import io.jrun.runtime.pod.PodExit;
 import io.jrun.runtime.pod.PodSignals;
@@ -85,6 +86,16 @@ public final class Pods {
         String uuid = UUID.randomUUID().toString();
         String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
         PodLease lease = store.create(uuid, request.name());
+        PodCgroup cgroup;
+        try {
+            // made once the pod exists (jrun gc spares a preparing pod's cgroup); a limit that
+            // cannot be applied leaves nothing: neither the pod nor a cgroup
+            cgroup = PodCgroupRecord.make(uuid, request);
+        } catch (LaunchException | RuntimeException e) {
+            lease.remove();
+            lease.close();
+            throw e;
+        }
         ContainerSpec spec;
         PodManifest manifest;
         try {
@@ -107,6 +118,7 @@ public final class Pods {
                     lease.keepSeccompProfile(profile.customProfile().get()); // for jrun enter
                 }
                 lease.prepare(manifest);
+                PodCgroupRecord.write(lease.dir(), cgroup);
                 SeccompProgram seccomp;
                 try {
                     seccomp = profile.compile(SeccompTarget.thisMachine(capabilities, hardening.noNewPrivileges()), seccompCache)
@@ -117,9 +129,10 @@ public final class Pods {
                 spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
                         config.argv(), config.env(), config.workingDir(), hostname, config.user(),
                         capabilities, stdio.resolvedIn(lease.dir()), request.mounts(), request.network(), request.readOnly(),
-                        hostResolvConf(), seccomp, hardening);
+                        hostResolvConf(), seccomp, hardening, cgroup, request.listenFds());
             }
         } catch (IOException | RuntimeException e) {
+            PodCgroupRecord.discard(cgroup);
             lease.remove();
             lease.close();
             throw e;
@@ -131,10 +144,11 @@ public final class Pods {
             container = Launcher.start(spec, pid -> lease.launched(
                     new PodProcess(pid, Processes.startTime(pid).orElse(0), Instant.now())));
         } catch (LaunchException e) {
+            PodCgroupRecord.discard(cgroup);
             finish(lease, new PodExit(e.exitCode(), PodExit.LAUNCH_FAILED, Instant.now(), e.getMessage()), request.removeOnExit());
             throw e;
         }
-        return new RunningPod(uuid, container, lease, manifest, request.removeOnExit());
+        return new RunningPod(uuid, container, lease, manifest, request.removeOnExit(), cgroup);
     }
 
     /** The request's seccomp profile, a custom one read once: the app and jrun enter use these bytes. */
@@ -233,9 +247,27 @@ public final class Pods {
         store.remove(pod);
     }
 
+    /** The pod's cgroup directory, if it has one (a pod made where no cgroup could be, has none). */
+    public java.util.Optional<Path> cgroup(PodStatus pod) throws IOException {
+        return PodCgroupRecord.of(pod).map(PodCgroup::dir);
+    }
+
+    /** A running pod's resource use from its cgroup; empty if it has no cgroup or has exited. */
+    public java.util.Optional<io.jrun.runtime.cgroup.CgroupUsage> usage(PodStatus pod) throws IOException {
+        if (pod.state() != PodState.RUNNING) {
+            return java.util.Optional.empty();
+        }
+        java.util.Optional<PodCgroup> cgroup = PodCgroupRecord.of(pod).filter(PodCgroup::exists);
+        return cgroup.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(cgroup.get().usage());
+    }
+
     /** rkt's two-pass gc: see {@link PodCollector}. */
     public PodCollector.Result gc(java.time.Duration gracePeriod, boolean markOnly) throws IOException {
-        return new PodCollector(store).collect(gracePeriod, markOnly);
+        PodCollector.Result result = new PodCollector(store).collect(gracePeriod, markOnly);
+        if (!markOnly) {
+            PodCgroupRecord.sweepStale(store); // of pods whose supervisor died, or that were removed meanwhile
+        }
+        return result;
     }
 
     private static void sleep() {

@@ -1,5 +1,6 @@
 package io.jrun.runtime;
 
+import io.jrun.runtime.cgroup.CgroupLimits;
 import io.jrun.runtime.seccomp.SeccompOption;
 
 import java.util.List;
@@ -23,13 +24,19 @@ import java.util.List;
  * @param removeOnExit --rm
  * @param seccomp     the seccomp profile: the default, none, or a file (--security-opt seccomp=)
  * @param security    --privileged, --cap-add, --cap-drop, --security-opt no-new-privileges= and unmask=
+ * @param limits      --memory, --cpus, --pids-limit…: the pod's cgroup v2 limits
+ * @param cgroupParent --cgroup-parent: a cgroup path for the pod's cgroup's parent, or null for
+ *                    the default (the delegated systemd unit jrun runs in, or /jrun.slice)
+ * @param listenFds   systemd socket activation: how many of jrun's descriptors from 3 on the app
+ *                    gets at the same numbers (with LISTEN_FDS and LISTEN_PID=1 in env); 0 for none
  */
 public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                          String workingDir, String user, String name, String hostname,
                          List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
                          boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp,
-                         SecurityOptions security) {
+                         SecurityOptions security, CgroupLimits limits, String cgroupParent, int listenFds) {
     public RunRequest {
+        limits = limits == null ? CgroupLimits.NONE : limits;
         command = List.copyOf(command);
         env = List.copyOf(env);
         mounts = List.copyOf(mounts);
@@ -39,18 +46,18 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
         security = security == null ? SecurityOptions.DEFAULT : security;
     }
 
-    /** A request without security options. */
+    /** A request without security options or cgroup limits (the default parent). */
     public RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                       String workingDir, String user, String name, String hostname,
                       List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
                       boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp) {
         this(image, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs, network, readOnly,
-                terminal, interactive, removeOnExit, seccomp, SecurityOptions.DEFAULT);
+                terminal, interactive, removeOnExit, seccomp, SecurityOptions.DEFAULT, CgroupLimits.NONE, null, 0);
     }
 
     /** The same request for another image (its name in the store, once fetched). */
     public RunRequest withImage(String storedImage) {
         return new RunRequest(storedImage, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs,
-                network, readOnly, terminal, interactive, removeOnExit, seccomp, security);
+                network, readOnly, terminal, interactive, removeOnExit, seccomp, security, limits, cgroupParent, listenFds);
     }
 }

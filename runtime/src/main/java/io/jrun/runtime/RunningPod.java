@@ -2,6 +2,7 @@ package io.jrun.runtime;
 
 import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Processes;
+import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.pod.PodExit;
 import io.jrun.runtime.pod.PodLease;
 import io.jrun.runtime.pod.PodManifest;
@@ -22,7 +23,11 @@ public final class RunningPod {
     private final Object finishing = new Object();
     private Integer exitCode; // guarded by finishing
 
-    RunningPod(String uuid, RunningContainer container, PodLease lease, PodManifest manifest, boolean removeOnExit) {
+    private final PodCgroup cgroup;
+
+    RunningPod(String uuid, RunningContainer container, PodLease lease, PodManifest manifest, boolean removeOnExit,
+               PodCgroup cgroup) {
+        this.cgroup = cgroup;
         this.uuid = uuid;
         this.container = container;
         this.lease = lease;
@@ -64,6 +69,13 @@ public final class RunningPod {
             }
             Processes.ExitStatus status = container.waitForExitStatus();
             String reason = status.signal() != 0 ? PodExit.SIGNAL : PodExit.EXITED;
+            if (cgroup != null) {
+                // memory.events counts the OOM killer's kills in the pod; then the cgroup goes
+                if (cgroup.oomKills() > 0) {
+                    reason = PodExit.OOM;
+                }
+                PodCgroupRecord.remove(cgroup);
+            }
             Pods.finish(lease, new PodExit(status.shellCode(), reason, Instant.now(), null), removeOnExit);
             exitCode = status.shellCode();
             return exitCode;

@@ -1,0 +1,136 @@
+package io.jrun.nativetests.vm;
+
+import io.jrun.nativetests.fetch.JrunCli;
+import io.jrun.nativetests.harness.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * jrun's cgroup v2 limits on a full cgroup v2 (the guest's), through the real CLI. The group runs
+ * in a systemd service with Delegate=yes, so jrun finds its unit delegated (trusted.delegate),
+ * moves itself to the unit's leaf "supervisor" and makes the pods' cgroups beside it.
+ */
+@Tag("vm")
+class CgroupLimitsTest {
+    @TempDir
+    static Path state;
+    static JrunCli jrun;
+    static String busybox;
+
+    @BeforeAll
+    static void image() throws Exception {
+        jrun = VmJrun.cli(state);
+        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
+        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
+        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+    }
+
+    @AfterAll
+    static void nothingLeft() throws Exception {
+        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+        assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
+    }
+
+    @Test
+    void aMemoryHogIsOomKilledAtItsLimitAndReportedAsOom(@TempDir Path dir) throws Exception {
+        Path uuidFile = dir.resolve("uuid");
+        // dd touches its whole 64 MiB buffer: far above 16 MiB, and no swap to escape to
+        JrunCli.Result r = jrun.run("run", "--uuid-file-save", uuidFile.toString(), "--memory", "16m", "--memory-swap", "16m",
+                busybox, "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(137);
+        String uuid = Files.readString(uuidFile).strip();
+        Map<String, String> status = status(uuid);
+        assertThat(status).containsEntry("exit-code", "137").containsEntry("reason", "oom");
+        assertThat(jrun.run("list", "--format", "json").stdout()).containsPattern("\"reason\" ?: ?\"oom\"");
+        assertThat(Path.of(status.get("cgroup"))).as("the pod's cgroup goes with its app").doesNotExist();
+        assertThat(status.get("cgroup")).matches("/sys/fs/cgroup/system\\.slice/[^/]+\\.service/pod-" + uuid);
+        assertThat(Path.of(status.get("cgroup")).resolveSibling("supervisor")).as("jrun's leaf in its delegated unit").isDirectory();
+        assertThat(jrun.run("rm", uuid).exitCode()).isZero();
+    }
+
+    @Test
+    void aForkBombStopsAtThePidsLimit(@TempDir Path dir) throws Exception {
+        // After the bomb only shell builtins run: every pid is taken. The sleepers die with pid 1.
+        Path script = Files.writeString(dir.resolve("bomb.sh"), """
+                (i=0; while :; do sleep 60 & i=$((i+1)); echo $i > /tmp/forks; done) 2>/tmp/err
+                read forks < /tmp/forks; echo "forks=$forks"
+                read err < /tmp/err; echo "err=$err"
+                read max < /sys/fs/cgroup/pids.max; echo "pids.max=$max"
+                while read k v; do echo "pids.events.$k=$v"; done < /sys/fs/cgroup/pids.events
+                """);
+        JrunCli.Result r = jrun.run("run", "--rm", "--pids-limit", "16", "-v", script + ":/bomb.sh:ro", busybox, "sh", "/bomb.sh");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        Map<String, String> seen = keyValues(r.stdout());
+        assertThat(seen).containsEntry("pids.max", "16");
+        assertThat(Integer.parseInt(seen.get("forks"))).as(r.toString()).isBetween(1, 15);
+        assertThat(seen.get("err")).contains("can't fork");
+        assertThat(Long.parseLong(seen.get("pids.events.max"))).isPositive();
+    }
+
+    @Test
+    void cpusHalfHoldsABusyLoopNearHalfACpuAndTheCgroupGoesWithThePod() throws Exception {
+        JrunCli.Result started = jrun.run("run", "-d", "--cpus", "0.5", busybox, "sh", "-c", "while :; do :; done");
+        assertThat(started.exitCode()).as(started.toString()).isZero();
+        String uuid = started.stdout().strip();
+        Map<String, String> running = status(uuid);
+        assertThat(running).containsKey("cpu.usage_usec").containsKey("memory.current").containsKey("pids.current");
+        Path cgroup = Path.of(running.get("cgroup"));
+        assertThat(Files.readString(cgroup.resolve("cpu.max")).strip()).isEqualTo("50000 100000");
+        // CPU time over wall time across a window: the quota caps it at 0.5 (unlimited, it would be ~1)
+        long usage0 = usageUsec(cgroup);
+        long wall0 = System.nanoTime();
+        Thread.sleep(4000);
+        long usage1 = usageUsec(cgroup);
+        long wall1 = System.nanoTime();
+        double cpus = (usage1 - usage0) / ((wall1 - wall0) / 1000.0);
+        assertThat(cpus).as("CPUs used by the busy loop").isBetween(0.25, 0.65);
+
+        assertThat(jrun.run("stop", "-t", "0", uuid).exitCode()).isZero();
+        assertThat(cgroup).as("removed when the pod exits").doesNotExist();
+        assertThat(jrun.run("rm", uuid).exitCode()).isZero();
+    }
+
+    @Test
+    void onKernel61ProcIsMountedThroughTheHelperAndShowsOnlyTheContainersProcesses() throws Exception {
+        // 6.1 has no fsconfig(pidns): jrun's /proc fallback (a helper in the pid namespace) runs
+        JrunCli.Result r = jrun.run("run", "--rm", busybox, "sh", "-c",
+                "echo pid=$$; set -- /proc/[0-9]*; echo procs=$*; cat /proc/1/cmdline | tr '\\0' ' '; echo;"
+                        + " grep '^0::' /proc/self/cgroup; cat /sys/fs/cgroup/memory.max");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("pid=1\nprocs=/proc/1\nsh -c " + "echo pid=$$; set -- /proc/[0-9]*; echo procs=$*; cat /proc/1/cmdline | tr '\\0' ' '; echo;"
+                + " grep '^0::' /proc/self/cgroup; cat /sys/fs/cgroup/memory.max" + " \n0::/\nmax\n");
+    }
+
+    private static long usageUsec(Path cgroup) throws IOException {
+        return Files.readAllLines(cgroup.resolve("cpu.stat")).stream().filter(l -> l.startsWith("usage_usec "))
+                .mapToLong(l -> Long.parseLong(l.substring(11))).findFirst().orElseThrow();
+    }
+
+    private static Map<String, String> status(String pod) throws Exception {
+        JrunCli.Result r = jrun.run("status", pod);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        return keyValues(r.stdout());
+    }
+
+    static Map<String, String> keyValues(String output) {
+        return output.lines().filter(l -> l.indexOf('=') > 0)
+                .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> b));
+    }
+
+    static List<String> lines(String s) {
+        return s.lines().toList();
+    }
+}

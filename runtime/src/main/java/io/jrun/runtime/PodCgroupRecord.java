@@ -1,0 +1,114 @@
+package io.jrun.runtime;
+
+import io.jrun.runtime.cgroup.Cgroup2;
+import io.jrun.runtime.cgroup.CgroupException;
+import io.jrun.runtime.cgroup.CgroupParent;
+import io.jrun.runtime.cgroup.PodCgroup;
+import io.jrun.runtime.cgroup.PodCgroups;
+import io.jrun.runtime.pod.PodState;
+import io.jrun.runtime.pod.PodStatus;
+import io.jrun.runtime.pod.PodStore;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A pod's cgroup over the pod's life: made for the request, recorded in the pod's directory
+ * (file "cgroup": its path) for jrun status and gc, removed when the app has exited, and swept by
+ * gc when a supervisor died before it could remove it.
+ */
+final class PodCgroupRecord {
+    static final String FILE = "cgroup";
+    /** How long an exiting pod waits for the kernel to empty its cgroup before leaving it to gc. */
+    private static final long REMOVE_WAIT_MILLIS = 10_000;
+
+    private PodCgroupRecord() {
+    }
+
+    /** The pod's cgroup, or null where it runs without one (no limits, and none can be made here). */
+    static PodCgroup make(String uuid, RunRequest request) throws LaunchException {
+        try {
+            return PodCgroups.forPod(uuid, request.limits(), parent(request.cgroupParent())).cgroup().orElse(null);
+        } catch (CgroupException e) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, e.getMessage(), e);
+        }
+    }
+
+    static void write(Path podDir, PodCgroup cgroup) throws IOException {
+        if (cgroup != null) {
+            Files.writeString(podDir.resolve(FILE), cgroup.dir().toString());
+        }
+    }
+
+    /** The recorded cgroup of a pod, if it has one. */
+    static Optional<PodCgroup> of(PodStatus pod) throws IOException {
+        try {
+            return Optional.of(PodCgroup.at(Path.of(Files.readString(pod.dir().resolve(FILE)).strip())));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes a cgroup that no app has run in (a launch that failed); quietly, as the failure says more. */
+    static void discard(PodCgroup cgroup) {
+        if (cgroup != null) {
+            try {
+                cgroup.remove(REMOVE_WAIT_MILLIS);
+            } catch (IOException e) {
+                // jrun gc removes it
+            }
+        }
+    }
+
+    /** Removes the cgroup of an exited app; if the kernel has not emptied it in time, gc will. */
+    static void remove(PodCgroup cgroup) {
+        discard(cgroup);
+    }
+
+    /**
+     * jrun gc's part: the cgroups of pods that do not run (their supervisor died, or they were
+     * removed since) are removed: those recorded in their pods are emptied first (cgroup.kill);
+     * empty pod-UUID cgroups under the default parent that no pod here runs in are removed too.
+     * A running or preparing pod's cgroup is never touched.
+     */
+    static void sweepStale(PodStore store) throws IOException {
+        Set<String> live = new HashSet<>();
+        for (PodStatus pod : store.list()) {
+            if (pod.state() == PodState.RUNNING || pod.state() == PodState.PREPARING) {
+                live.add(pod.uuid());
+            } else {
+                Optional<PodCgroup> recorded = of(pod);
+                if (recorded.isPresent()) {
+                    recorded.get().remove(REMOVE_WAIT_MILLIS);
+                }
+            }
+        }
+        Optional<Cgroup2> hierarchy = Cgroup2.find();
+        if (hierarchy.isEmpty()) {
+            return;
+        }
+        Path parent = CgroupParent.resolve(hierarchy.get(), parent(null)).dir();
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(parent, "pod-*")) {
+            for (Path child : children) {
+                String uuid = child.getFileName().toString().substring("pod-".length());
+                if (!live.contains(uuid) && store.locate(uuid).map(p -> p.state() != PodState.RUNNING
+                        && p.state() != PodState.PREPARING).orElse(true)) {
+                    PodCgroup.at(child).removeIfEmpty(); // maybe another --dir's pod: only if empty
+                }
+            }
+        }
+    }
+
+    private static String parent(String explicit) {
+        return explicit != null ? explicit : System.getenv(PodCgroups.PARENT_ENV);
+    }
+}

@@ -1,0 +1,264 @@
+package io.jrun.runtime.cgroup;
+
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One pod's cgroup, {@code PARENT/pod-UUID}, and the steps of a launch that use it:
+ * <ol>
+ * <li>{@link #create}: the directory, with no limits yet, the controllers the limits need
+ *     enabled above it;</li>
+ * <li>{@link #enterWholeProcess}: jrun moves itself in (a pid written to cgroup.procs moves
+ *     the whole process: a thread cannot join a domain cgroup alone). The setup thread now
+ *     unshares CLONE_NEWCGROUP, and the namespace's root is fixed at the pod's cgroup;</li>
+ * <li>{@link #returnHome}: another thread, still in the host's cgroup namespace, moves jrun
+ *     back at once (a task may not move a process to a cgroup outside its own namespace's
+ *     root, so the setup thread could not);</li>
+ * <li>{@link #applyLimits}, only now that jrun is out (memory.max would otherwise hit the
+ *     JVM);</li>
+ * <li>{@link #place}: the gated app joins it before its gate opens.</li>
+ * </ol>
+ * The app thus runs in the pod's cgroup from its first instruction and sees that cgroup as "/".
+ * What the JVM charges to the cgroup during its short stay (page cache, a few pages) stays
+ * charged there: cgroup v2 does not move charges.
+ */
+public record PodCgroup(Path dir, Path home, CgroupLimits limits) {
+
+    /** Accounting controllers enabled for every pod when the parent offers them (usage in jrun status). */
+    private static final List<String> ACCOUNTING = List.of("memory", "pids", "cpu");
+
+    /**
+     * Makes the pod's cgroup under {@code parent}. Fails when a controller the limits need is not
+     * available, naming it and the hierarchy; leaves nothing behind on failure.
+     */
+    public static PodCgroup create(CgroupParent parent, String uuid, CgroupLimits limits) throws CgroupException {
+        Path root = parent.hierarchy().mountPoint();
+        Set<String> available;
+        try {
+            available = parent.delegated() ? CgroupFiles.words(parent.dir().resolve("cgroup.controllers"))
+                    : parent.hierarchy().controllers();
+        } catch (IOException e) {
+            throw new CgroupException("cannot read the cgroup v2 controllers at " + root + ": " + CgroupFiles.reason(e), e);
+        }
+        for (CgroupLimits.Setting s : limits.settings()) {
+            if (!available.contains(s.controller())) {
+                throw new CgroupException(s.controller() + " controller not available in cgroup v2 at "
+                        + (parent.delegated() ? parent.dir() : root) + " (it has: "
+                        + (available.isEmpty() ? "none" : String.join(" ", available)) + "): " + s.option()
+                        + " needs it; drop " + s.option() + ", or run on a host whose cgroup v2 has it"
+                        + (parent.delegated() ? " (delegate it to the unit: Delegate=yes or Delegate=" + s.controller() + ")" : ""));
+            }
+        }
+        Set<String> wanted = new LinkedHashSet<>(limits.controllers());
+        for (String c : ACCOUNTING) {
+            if (available.contains(c)) {
+                wanted.add(c);
+            }
+        }
+        if (parent.delegated()) {
+            leaveUnitRoot(parent);
+        }
+        // controllers are enabled top-down; a delegated unit's are enabled in the unit only
+        List<Path> chain = new ArrayList<>();
+        for (Path p = parent.dir(); p != null && p.startsWith(root); p = parent.delegated() ? null : p.getParent()) {
+            chain.addFirst(p);
+        }
+        for (Path p : chain) {
+            makeDirectory(p, false);
+            enable(p, wanted, limits.controllers());
+        }
+        Path dir = parent.podDir(uuid);
+        makeDirectory(dir, true);
+        return new PodCgroup(dir, parent.home(), limits);
+    }
+
+    /** The pod's cgroup as recorded, for jrun status and gc (its limits are not needed there). */
+    public static PodCgroup at(Path dir) {
+        return new PodCgroup(dir, dir, CgroupLimits.NONE);
+    }
+
+    /** Moves this whole process (every thread) into the pod's cgroup. */
+    public void enterWholeProcess() throws CgroupException {
+        moveSelf(dir, "the pod's cgroup");
+    }
+
+    /** Moves this whole process back to its own cgroup. */
+    public void returnHome() throws CgroupException {
+        moveSelf(home, "its own cgroup");
+    }
+
+    /** Writes the limits; the first that fails ends it, naming the option and the kernel's reason. */
+    public void applyLimits() throws CgroupException {
+        for (CgroupLimits.Setting s : limits.settings()) {
+            Path file = dir.resolve(s.file());
+            try {
+                CgroupFiles.write(file, s.value());
+            } catch (NoSuchFileException e) {
+                throw new CgroupException("cannot apply " + s.option() + ": " + file + " does not exist (the kernel lacks "
+                        + s.file() + "); drop " + s.option(), e);
+            } catch (IOException e) {
+                throw new CgroupException("cannot apply " + s.option() + ": writing '" + s.value() + "' to " + file
+                        + " failed: " + CgroupFiles.reason(e), e);
+            }
+        }
+    }
+
+    /** Moves process {@code pid} (the gated app) into the pod's cgroup. */
+    public void place(long pid) throws CgroupException {
+        try {
+            CgroupFiles.write(dir.resolve("cgroup.procs"), Long.toString(pid));
+        } catch (IOException e) {
+            throw new CgroupException("cannot put the container's process into " + dir + ": " + CgroupFiles.reason(e), e);
+        }
+    }
+
+    /** How many processes the OOM killer killed in the pod (memory.events oom_kill); 0 without the memory controller. */
+    public long oomKills() throws IOException {
+        return CgroupFiles.keyed(dir.resolve("memory.events"), "oom_kill").orElse(0);
+    }
+
+    public CgroupUsage usage() throws IOException {
+        return new CgroupUsage(CgroupFiles.number(dir.resolve("memory.current")),
+                CgroupFiles.keyed(dir.resolve("cpu.stat"), "usage_usec"),
+                CgroupFiles.number(dir.resolve("pids.current")));
+    }
+
+    public boolean exists() {
+        return Files.isDirectory(dir);
+    }
+
+    /**
+     * Removes the cgroup once nothing runs in it: whatever is left is killed (cgroup.kill), and
+     * rmdir waits for the kernel to finish reaping (cgroup.events "populated 0"). Returns false
+     * if it still could not be removed after {@code waitMillis} (jrun gc tries again).
+     */
+    public boolean remove(long waitMillis) throws IOException {
+        if (!exists()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + waitMillis * 1_000_000;
+        boolean killed = false;
+        while (true) {
+            try {
+                Files.deleteIfExists(dir);
+                return true;
+            } catch (DirectoryNotEmptyException e) {
+                throw new IOException("cannot remove " + dir + ": it has child cgroups", e);
+            } catch (FileSystemException e) {
+                // EBUSY: processes are still in it (dying ones are reaped shortly)
+                if (!killed && CgroupFiles.keyed(dir.resolve("cgroup.events"), "populated").orElse(0) == 1) {
+                    kill();
+                    killed = true;
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                sleep();
+            }
+        }
+    }
+
+    /** rmdir if nothing runs in it (a cgroup jrun did not record: another state directory's pod may own it). */
+    public boolean removeIfEmpty() throws IOException {
+        try {
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (FileSystemException e) {
+            return false;
+        }
+    }
+
+    /** SIGKILL to everything in the cgroup (cgroup.kill, Linux 5.14+). */
+    public void kill() throws IOException {
+        Path kill = dir.resolve("cgroup.kill");
+        if (Files.exists(kill)) {
+            CgroupFiles.write(kill, "1");
+        }
+    }
+
+    private void moveSelf(Path to, String what) throws CgroupException {
+        try {
+            CgroupFiles.write(to.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            throw new CgroupException("cannot move jrun into " + what + " " + to + ": " + CgroupFiles.reason(e), e);
+        }
+    }
+
+    /**
+     * cgroup v2's no-internal-process rule: a cgroup with processes cannot enable controllers
+     * for its children. In a delegated unit jrun (and whatever else runs in the unit's root:
+     * a wrapper shell, say) moves to the leaf "supervisor" first.
+     */
+    private static void leaveUnitRoot(CgroupParent parent) throws CgroupException {
+        Path unit = parent.dir();
+        Path supervisor = parent.home();
+        makeDirectory(supervisor, false);
+        try {
+            for (String pid : Files.readAllLines(unit.resolve("cgroup.procs"))) {
+                try {
+                    CgroupFiles.write(supervisor.resolve("cgroup.procs"), pid);
+                } catch (IOException e) {
+                    if (Files.exists(Path.of("/proc", pid))) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new CgroupException("cannot move the unit's processes from " + unit + " to " + supervisor + ": "
+                    + CgroupFiles.reason(e), e);
+        }
+    }
+
+    private static void enable(Path cgroup, Set<String> wanted, Set<String> required) throws CgroupException {
+        try {
+            Set<String> enabled = CgroupFiles.words(cgroup.resolve("cgroup.subtree_control"));
+            for (String c : wanted) {
+                if (enabled.contains(c)) {
+                    continue;
+                }
+                try {
+                    CgroupFiles.write(cgroup.resolve("cgroup.subtree_control"), "+" + c);
+                } catch (IOException e) {
+                    if (required.contains(c)) {
+                        throw new CgroupException("cannot enable the " + c + " controller in " + cgroup + ": "
+                                + CgroupFiles.reason(e) + (CgroupFiles.reason(e).contains("busy")
+                                ? " (processes in it: cgroup v2 allows controllers only for leaf-only parents; choose another --cgroup-parent)"
+                                : ""), e);
+                    }
+                    // accounting only: the pod runs without it
+                }
+            }
+        } catch (IOException e) {
+            throw new CgroupException("cannot read " + cgroup.resolve("cgroup.subtree_control") + ": " + CgroupFiles.reason(e), e);
+        }
+    }
+
+    private static void makeDirectory(Path dir, boolean mustBeNew) throws CgroupException {
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (mustBeNew) {
+                throw new CgroupException("the cgroup " + dir + " exists already", e);
+            }
+        } catch (IOException e) {
+            throw new CgroupException("cannot create the cgroup " + dir + ": " + CgroupFiles.reason(e), e);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
