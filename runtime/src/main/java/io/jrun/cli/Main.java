@@ -50,7 +50,9 @@ public final class Main {
         cli.setParameterExceptionHandler(ErrorHandler::parameterError);
         if ("run".equals(invoked) || "enter".equals(invoked)) {
             // options after IMAGE (POD) are the command's, as in docker: jrun run busybox ls -l
-            cli.getSubcommands().get(invoked).setStopAtPositional(true);
+            cli.getSubcommands().get(invoked).setStopAtPositional(true)
+                    // an option's value may start with '-', as docker takes it: -u -minus, -e -x=1
+                    .setAllowOptionsAsOptionParameters(true);
         }
         return cli.execute(args);
     }

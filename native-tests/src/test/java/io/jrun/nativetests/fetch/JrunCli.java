@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the real jrun command (the shaded jar Maven built in runtime/) as a separate process,
  * with the JDK running the tests, so tests see exactly what a user sees: exit code, stdout
- * and stderr.
+ * and stderr. Without perf data, as the jrun launcher runs it: with it, a JVM whose pid another
+ * JVM (in another pid namespace) used before warns about the locked /tmp/hsperfdata file on stdout.
  */
 public record JrunCli(Path stateDir, Map<String, String> env) {
 
@@ -42,7 +43,7 @@ public record JrunCli(Path stateDir, Map<String, String> env) {
         }
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-Xmx256m", "--sun-misc-unsafe-memory-access=allow", "-jar", JAR.toString(), "--dir", stateDir.toString()));
+                "-XX:+UseSerialGC", "-Xmx256m", "-XX:-UsePerfData", "--sun-misc-unsafe-memory-access=allow", "-jar", JAR.toString(), "--dir", stateDir.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);

@@ -167,6 +167,7 @@ class HostileImageRunTest {
             assertThat(r.stdout()).as("-u " + e[0] + ": " + r).isEqualTo(e[1] + "\n");
         }
         for (String user : List.of("+nis", "-minus", "#comment", "big", "huge", "neg", "short", "nobody")) {
+            // "-u -minus": the value is the user's even though it starts with '-' (and -m is --memory)
             JrunCli.Result r = containers.run("--rm", "-u", user, image, "id");
             assertThat(r.exitCode()).as("-u " + user).isEqualTo(125);
             assertThat(r.stderr()).as("-u " + user).isEqualTo("jrun: unable to find user " + user
