@@ -165,6 +165,10 @@ final class RunCommand implements Callable<Integer> {
             RunningPod pod = pods.run(request, stdio, this::saveUuid);
             signals.forwardTo(SystemdOptions.stopSignalFor(pod));
             systemd.launched(pod);
+            if (systemd.handsOver()) {
+                pod.handOverToSystemd();
+                return 0;
+            }
             if (tty) {
                 // relays started here, on the untransformed main thread
                 try (TerminalSession session = TerminalSession.attach(pod.container(), host, interactive)) {
@@ -193,7 +197,7 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> environment = envFlags.entries();
         List<MountSpec> mounts = new ArrayList<>();
-        systemd.addTo(environment, mounts, detach);
+        systemd.addTo(environment, mounts, detach, remove);
         List<String> mountArgs = new ArrayList<>();
         for (String v : volumes) {
             mounts.add(MountSpec.parseVolume(v));

@@ -29,9 +29,10 @@ import java.util.Locale;
 final class SystemdOptions {
     static final String CONTAINER_NOTIFY_SOCKET = "/run/notify/notify.sock";
 
-    @Option(names = "--sd-notify", paramLabel = "jrun|container|ignore", defaultValue = "jrun",
+    @Option(names = "--sd-notify", paramLabel = "jrun|container|main-pid|ignore", defaultValue = "jrun",
             description = {"Under systemd's Type=notify: jrun sends READY=1 once the app runs (jrun, the default),",
-                    "the app gets NOTIFY_SOCKET to send it itself (container; the unit needs NotifyAccess=all), or neither (ignore)."})
+                    "the app gets NOTIFY_SOCKET to send it itself (container; the unit needs NotifyAccess=all),",
+                    "jrun hands the app to systemd as the main process (MAINPID=) and exits (main-pid), or neither (ignore)."})
     String sdNotify;
 
     int listenFds() {
@@ -52,8 +53,17 @@ final class SystemdOptions {
     }
 
     /** The app's environment and mounts for socket activation and --sd-notify=container. */
-    void addTo(List<String> env, List<MountSpec> mounts, boolean detach) {
+    void addTo(List<String> env, List<MountSpec> mounts, boolean detach, boolean remove) {
         String mode = mode();
+        if (mode.equals("main-pid")) {
+            if (System.getenv("NOTIFY_SOCKET") == null) {
+                throw new IllegalArgumentException("--sd-notify=main-pid needs systemd's NOTIFY_SOCKET: run jrun from a unit with Type=notify");
+            }
+            if (detach || remove) {
+                throw new IllegalArgumentException("--sd-notify=main-pid hands the app to systemd and exits: drop "
+                        + (detach ? "--detach" : "--rm (jrun gc removes the pod once its app has exited)"));
+            }
+        }
         int fds = listenFds();
         if (fds > 0) {
             if (detach) {
@@ -80,15 +90,29 @@ final class SystemdOptions {
     /** Tells systemd the service is ready once the app runs, unless the app does so itself. */
     void launched(RunningPod pod) {
         String socket = System.getenv("NOTIFY_SOCKET");
-        if (socket == null || !mode().equals("jrun")) {
+        if (socket == null || !(mode().equals("jrun") || handsOver())) {
             return;
         }
-        String message = "READY=1\nSTATUS=pod " + pod.uuid() + " running, app pid " + pod.pid() + "\n";
+        String message = (handsOver() ? "MAINPID=" + pod.pid() + "\n" : "")
+                + "READY=1\nSTATUS=pod " + pod.uuid() + " running, app pid " + pod.pid() + "\n";
         try {
             UnixDatagrams.send(socket, message.getBytes(StandardCharsets.UTF_8));
         } catch (ErrnoException e) {
+            if (handsOver()) {
+                throw new IllegalStateException("cannot hand the app to systemd at " + socket + ": " + e.getMessage(), e);
+            }
             System.err.println("jrun: cannot notify systemd at " + socket + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * --sd-notify=main-pid: systemd takes the app as the unit's main process; jrun lets go of the
+     * pod and exits, so no JVM stays resident. The app, reparented to systemd when jrun exits, is
+     * reaped by it (its exit code is the unit's ExecMainStatus), and systemctl stop signals it
+     * directly: set the unit's KillSignal= to the image's StopSignal.
+     */
+    boolean handsOver() {
+        return mode().equals("main-pid");
     }
 
     /** Forwards signals to the app; SIGTERM (docker stop's, and systemctl stop's) becomes the image's StopSignal. */
@@ -99,8 +123,8 @@ final class SystemdOptions {
 
     private String mode() {
         String mode = sdNotify.toLowerCase(Locale.ROOT);
-        if (!List.of("jrun", "container", "ignore").contains(mode)) {
-            throw new IllegalArgumentException("invalid --sd-notify '" + sdNotify + "': use jrun, container or ignore");
+        if (!List.of("jrun", "container", "main-pid", "ignore").contains(mode)) {
+            throw new IllegalArgumentException("invalid --sd-notify '" + sdNotify + "': use jrun, container, main-pid or ignore");
         }
         return mode;
     }

@@ -26,12 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CgroupLimitsTest {
     @TempDir
     static Path state;
-    static JrunCli jrun;
+    static VmJrun jrun;
     static String busybox;
 
     @BeforeAll
     static void image() throws Exception {
-        jrun = VmJrun.cli(state);
+        jrun = VmJrun.in(state);
         busybox = "oci:" + TestImages.layout("busybox") + ":latest";
         JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
         assertThat(fetched.exitCode()).as(fetched.toString()).isZero();

@@ -31,13 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SystemdUnitsTest {
     @TempDir
     static Path state;
-    static JrunCli jrun;
+    static VmJrun jrun;
     static String busybox;
     private final List<String> units = new ArrayList<>();
 
     @BeforeAll
     static void image() throws Exception {
-        jrun = VmJrun.cli(state);
+        jrun = VmJrun.in(state);
         busybox = "oci:" + TestImages.layout("busybox") + ":latest";
         JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
         assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
@@ -58,7 +58,7 @@ class SystemdUnitsTest {
 
     /** jrun's command line, for ExecStart= (no $ in it). */
     private static String jrunCommand(String... args) {
-        return String.join(" ", VmJrun.commandLine(jrun, args));
+        return String.join(" ", jrun.commandLine(args));
     }
 
     private void unit(String name, String text) throws IOException {
@@ -109,10 +109,49 @@ class SystemdUnitsTest {
     }
 
     @Test
+    void withSdNotifyMainPidJrunHandsTheAppToSystemdAndNoJvmStays(@TempDir Path dir) throws Exception {
+        Path app = Files.writeString(dir.resolve("app.sh"), """
+                trap 'echo stopping; exit 7' TERM
+                echo up
+                while :; do sleep 0.2; done
+                """);
+        String unit = "jrun-vm-mainpid.service";
+        unit(unit, """
+                [Service]
+                Type=notify
+                Delegate=yes
+                KillMode=mixed
+                TimeoutStartSec=300
+                ExecStart=%s
+                """.formatted(jrunCommand("run", "--sd-notify=main-pid", "-v", app + ":/app.sh:ro", busybox, "sh", "/app.sh")));
+        Tools.check(List.of("systemctl", "start", unit), 300);
+        String appPid = show(unit, "StatusText").replaceAll(".* app pid ", "");
+        assertThat(show(unit, "MainPID")).as("the app is the unit's main process").isEqualTo(appPid);
+        assertThat(Files.readAllLines(Path.of("/proc", appPid, "cgroup")).getLast())
+                .matches("0::/system\\.slice/jrun-vm-mainpid\\.service/pod-[0-9a-f-]{36}");
+        Path supervisor = Path.of("/sys/fs/cgroup/system.slice", unit, "supervisor/cgroup.procs");
+        String left = Files.readString(supervisor);
+        for (int i = 0; i < 600 && !left.isEmpty(); i++) { // jrun's JVM exits right after the handover
+            Thread.sleep(500);
+            left = Files.readString(supervisor);
+        }
+        assertThat(left).as("processes left in the unit besides the app (jrun's JVM)").isEmpty();
+        assertThat(show(unit, "ActiveState")).isEqualTo("active");
+
+        Tools.check(List.of("systemctl", "stop", unit), 300); // systemd signals the app itself
+        assertThat(show(unit, "ActiveState")).isIn("inactive", "failed");
+        assertThat(Path.of("/proc", appPid)).as("the app has ended with its unit").doesNotExist();
+        assertThat(journal(unit)).contains("up");
+        // Not asserted: the app's own exit code as the unit's status. In the first run of this
+        // test systemd reported ExecMainStatus=9 (SIGKILL) where the app traps SIGTERM and exits
+        // 7; why is not known yet (docs/systemd.md says so).
+    }
+
+    @Test
     void systemdRunWaitReturnsTheAppsExitCodeAndOutput() {
         List<String> command = new ArrayList<>(List.of("systemd-run", "--unit=jrun-vm-run", "--quiet", "--wait", "--pipe",
                 "--collect", "-p", "Delegate=yes", "-p", "KillMode=mixed", "--"));
-        command.addAll(VmJrun.commandLine(jrun, "run", "--rm", "--memory", "64m", busybox, "sh", "-c", "echo from-the-app; exit 3"));
+        command.addAll(jrun.commandLine("run", "--rm", "--memory", "64m", busybox, "sh", "-c", "echo from-the-app; exit 3"));
         Tools.Result r = Tools.run(command, 300);
         assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
         assertThat(r.output()).contains("from-the-app");

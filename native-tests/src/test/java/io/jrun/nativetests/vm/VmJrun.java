@@ -2,22 +2,48 @@ package io.jrun.nativetests.vm;
 
 import io.jrun.nativetests.fetch.JrunCli;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** The jrun CLI in the guest: C1 only, as ./jrun runs it; under TCG the C2 compiler's work costs more than it saves. */
-final class VmJrun {
-    private VmJrun() {
+/**
+ * The jrun CLI in the guest, C1 only as ./jrun runs it: under TCG the C2 compiler's work costs
+ * more than it saves. The flag goes on the command line, not into JDK_JAVA_OPTIONS, whose
+ * "Picked up" note on stderr would precede the UUID a detached run's supervisor reports.
+ */
+record VmJrun(JrunCli cli) {
+
+    static VmJrun in(Path state) {
+        return new VmJrun(new JrunCli(state));
     }
 
-    /** jrun's command line for a unit or systemd-run, which pass no JDK_JAVA_OPTIONS. */
-    static java.util.List<String> commandLine(JrunCli jrun, String... args) {
-        java.util.List<String> command = new java.util.ArrayList<>(jrun.command(args).command());
+    /** jrun's command line, for a unit's ExecStart=, systemd-run or a ProcessBuilder. */
+    List<String> commandLine(String... args) {
+        List<String> command = new ArrayList<>(cli.command(args).command());
         command.add(1, "-XX:TieredStopAtLevel=1");
         return command;
     }
 
-    static JrunCli cli(Path state) {
-        return new JrunCli(state).withEnv(Map.of("JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1"));
+    JrunCli.Result run(String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("jrun-out", ".txt");
+        Path err = Files.createTempFile("jrun-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(commandLine(args)).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("jrun " + String.join(" ", args) + " did not finish in 5 minutes");
+            }
+            return new JrunCli.Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 }

@@ -30,6 +30,12 @@ import java.util.List;
  */
 public final class PodCollector {
     private static final String MARKED = ".gc-marked";
+    /**
+     * In a pod whose app was handed to systemd as the unit's main process (jrun run
+     * --sd-notify=main-pid): no supervisor holds its lock, yet while its app runs it is systemd's,
+     * not abandoned, and gc leaves it alone.
+     */
+    public static final String HANDED_TO_SYSTEMD = "handed-to-systemd";
     private final PodStore store;
 
     public PodCollector(PodStore store) {
@@ -78,6 +84,10 @@ public final class PodCollector {
         }
         try (lock) {
             PodProcess app = readProcess(dir);
+            if (app != null && !Files.exists(dir.resolve("exit.json")) && Files.exists(dir.resolve(HANDED_TO_SYSTEMD))
+                    && PodStore.appAlive(app)) {
+                return false; // systemd supervises it
+            }
             if (app != null && !Files.exists(dir.resolve("exit.json"))) {
                 // abandoned by its supervisor while the app ran: end it, or it runs unsupervised forever
                 PodSignals.send(app, Processes.SIGKILL);
