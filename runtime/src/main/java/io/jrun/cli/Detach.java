@@ -54,9 +54,10 @@ final class Detach {
             pipe.writeEnd().close();
             output = readUntilUuid(pipe.readEnd().value());
         }
-        String firstLine = output.lines().findFirst().orElse("");
-        if (UUID.matcher(firstLine).matches()) {
-            System.out.println(firstLine);
+        String uuid = uuidLine(output);
+        if (uuid != null) {
+            output.lines().filter(l -> !l.equals(uuid)).forEach(System.err::println); // the JVM's notes, if any
+            System.out.println(uuid);
             Processes.wait4(pid, 1 /* WNOHANG: reap it if it has ended already */);
             return 0;
         }
@@ -64,7 +65,10 @@ final class Detach {
         return Processes.wait4(pid, 0).shellCode();
     }
 
-    /** What the child wrote, up to and including a line holding a UUID, or all of it until EOF. */
+    /**
+     * What the child wrote, up to and including the line that is the pod's UUID, or all of it
+     * until EOF. Any line may be it: the JVM can print a note (JDK_JAVA_OPTIONS, say) first.
+     */
     private static String readUntilUuid(int fd) throws IOException {
         StringBuilder text = new StringBuilder();
         byte[] buffer = new byte[4096];
@@ -74,11 +78,16 @@ final class Detach {
                 return text.toString();
             }
             text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-            int newline = text.indexOf("\n");
-            if (newline >= 0 && UUID.matcher(text.substring(0, newline)).matches()) {
+            if (uuidLine(text.toString()) != null) {
                 return text.toString();
             }
         }
+    }
+
+    /** The first whole line of {@code text} that is a UUID, or null. */
+    private static String uuidLine(String text) {
+        int end = text.lastIndexOf('\n');
+        return end < 0 ? null : text.substring(0, end).lines().filter(l -> UUID.matcher(l).matches()).findFirst().orElse(null);
     }
 
     /**
