@@ -3,6 +3,7 @@ package io.jrun.nativetests.pods;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.TestImages;
+import static io.jrun.nativetests.harness.ContainerFiles.awaitFile;
 import io.jrun.nativetests.harness.TmuxTerminal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -367,16 +368,5 @@ class EnterTest {
         } catch (IOException e) {
             return ""; // gone meanwhile
         }
-    }
-
-    /** Waits until the container has written {@code file}, or fails if jrun ended first. */
-    private static void awaitFile(Path file, Process jrunProcess) throws Exception {
-        for (int i = 0; i < 6000 && !Files.exists(file); i++) {
-            if (!jrunProcess.isAlive()) {
-                throw new AssertionError("jrun ended with " + jrunProcess.exitValue() + " before the container was ready");
-            }
-            Thread.sleep(10);
-        }
-        assertThat(file).as("written by the container").exists();
     }
 }

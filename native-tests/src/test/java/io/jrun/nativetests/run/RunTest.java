@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.DerivedImage;
 import io.jrun.nativetests.harness.TestImages;
+import static io.jrun.nativetests.harness.ContainerFiles.awaitFile;
 import io.jrun.nativetests.harness.TmuxTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -403,16 +404,5 @@ class RunTest {
             assertThat(text.substring(text.indexOf("exit=3"))).as("the user's terminal is cooked again")
                     .contains(" icanon ").contains(" echo ");
         }
-    }
-
-    /** Waits until the container has written {@code file}, or fails if jrun ended first. */
-    private static void awaitFile(Path file, Process jrunProcess) throws Exception {
-        for (int i = 0; i < 6000 && !Files.exists(file); i++) {
-            if (!jrunProcess.isAlive()) {
-                throw new AssertionError("jrun ended with " + jrunProcess.exitValue() + " before the container was ready");
-            }
-            Thread.sleep(10);
-        }
-        assertThat(file).as("written by the container").exists();
     }
 }

@@ -20,7 +20,7 @@ public record Cgroup2(Path mountPoint) {
             if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
                 String[] left = halves[0].split(" ");
                 if (left[3].equals("/")) { // the hierarchy's root, not a bind of a subtree
-                    return Optional.of(new Cgroup2(Path.of(unescape(left[4]))));
+                    return Optional.of(new Cgroup2(Path.of(io.jrun.runtime.MountInfo.unescape(left[4]))));
                 }
             }
         }
@@ -51,20 +51,5 @@ public record Cgroup2(Path mountPoint) {
     /** The controllers the kernel offers in this hierarchy (the root's cgroup.controllers). */
     public Set<String> controllers() throws IOException {
         return CgroupFiles.words(mountPoint.resolve("cgroup.controllers"));
-    }
-
-    /** mountinfo writes space, tab, newline and backslash as octal escapes. */
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).chars().allMatch(Character::isDigit)) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
