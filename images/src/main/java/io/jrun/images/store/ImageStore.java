@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,8 +43,6 @@ import java.util.function.UnaryOperator;
 public final class ImageStore {
     private final Path root;
     private final StoreLock storeLock;
-    private final ConcurrentHashMap<String, ReentrantLock> layerLocksInProcess = new ConcurrentHashMap<>();
-    private final ReentrantLock namesLockInProcess = new ReentrantLock();
 
     private ImageStore(Path root) {
         this.root = root;
@@ -101,21 +97,7 @@ public final class ImageStore {
      * others. The caller checks {@link #layerRoot} again once it holds the lock.
      */
     public StoreLock.Held lockLayer(Digest diffId) throws IOException {
-        ReentrantLock local = layerLocksInProcess.computeIfAbsent(diffId.hex(), k -> new ReentrantLock());
-        local.lock();
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(root.resolve("locks").resolve(diffId.hex() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            channel.lock();
-        } catch (IOException | RuntimeException e) {
-            local.unlock();
-            throw e;
-        }
-        return () -> {
-            channel.close();
-            local.unlock();
-        };
+        return LockFile.lock(root.resolve("locks").resolve(diffId.hex() + ".lock"), false);
     }
 
     /**
@@ -195,10 +177,7 @@ public final class ImageStore {
      * the result durably by rename, so readers see the old or the new table, never half.
      */
     public List<ImageRecord> updateImages(UnaryOperator<List<ImageRecord>> change) throws IOException {
-        namesLockInProcess.lock();
-        try (FileChannel channel = FileChannel.open(root.resolve("names.lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            channel.lock();
+        try (StoreLock.Held names = LockFile.lock(root.resolve("names.lock"), false)) {
             List<ImageRecord> updated = change.apply(new ArrayList<>(images()));
             ObjectNode doc = JsonTrees.object();
             ArrayNode array = doc.putArray("images");
@@ -212,8 +191,6 @@ public final class ImageStore {
                 Files.deleteIfExists(temp);
             }
             return updated;
-        } finally {
-            namesLockInProcess.unlock();
         }
     }
 

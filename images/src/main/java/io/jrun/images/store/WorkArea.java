@@ -1,12 +1,8 @@
 package io.jrun.images.store;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
@@ -17,24 +13,23 @@ import java.util.UUID;
 public final class WorkArea implements AutoCloseable {
     private final Path dir;
     private final Path lockFile;
-    private final FileChannel lockChannel;
+    private final StoreLock.Held lock;
 
-    private WorkArea(Path dir, Path lockFile, FileChannel lockChannel) {
+    private WorkArea(Path dir, Path lockFile, StoreLock.Held lock) {
         this.dir = dir;
         this.lockFile = lockFile;
-        this.lockChannel = lockChannel;
+        this.lock = lock;
     }
 
     static WorkArea create(Path tmp) throws IOException {
         String id = UUID.randomUUID().toString();
         Path lockFile = tmp.resolve(id + ".lock");
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        StoreLock.Held lock = LockFile.createLocked(lockFile);
         try {
-            channel.lock();
             Path dir = Files.createDirectory(tmp.resolve(id));
-            return new WorkArea(dir, lockFile, channel);
+            return new WorkArea(dir, lockFile, lock);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            lock.close();
             Files.deleteIfExists(lockFile);
             throw e;
         }
@@ -55,28 +50,22 @@ public final class WorkArea implements AutoCloseable {
             Trees.deleteRecursively(dir);
             Files.deleteIfExists(lockFile);
         } finally {
-            lockChannel.close();
+            lock.close();
         }
     }
 
     static boolean removeIfAbandoned(Path lockFile) throws IOException {
         String name = lockFile.getFileName().toString();
         Path dir = lockFile.resolveSibling(name.substring(0, name.length() - ".lock".length()));
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                return false; // this very process owns it
-            }
+        // null when its owner lives (in this process too: flock knows descriptors, not processes),
+        // or when someone else already cleaned it
+        try (StoreLock.Held lock = LockFile.tryLock(lockFile, false)) {
             if (lock == null) {
                 return false;
             }
             Trees.deleteRecursively(dir);
             Files.deleteIfExists(lockFile);
             return true;
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false; // someone else cleaned it
         }
     }
 }
