@@ -131,8 +131,9 @@ class PodLifecycleTest {
         assertThat(first).isEmpty();
         JsonNode list = JSON.readTree(ok("list", "--format", "json").stdout());
         String uuid = list.get(0).get("uuid").asText();
-        // a second pod whose UUID shares the first four digits: a copy of the first on disk
-        String twin = uuid.substring(0, 4) + "ffff" + uuid.substring(8);
+        // a second pod whose UUID shares exactly the first four digits: a copy of the first on disk
+        String fill = uuid.charAt(4) == 'f' ? "0000" : "ffff";
+        String twin = uuid.substring(0, 4) + fill + uuid.substring(8);
         Path original = state.resolve("pods/run").resolve(uuid);
         Path copy = state.resolve("pods/run").resolve(twin);
         Files.createDirectory(copy);
