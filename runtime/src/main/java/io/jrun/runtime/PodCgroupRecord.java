@@ -14,6 +14,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +29,13 @@ final class PodCgroupRecord {
     static final String FILE = "cgroup";
     /** How long an exiting pod waits for the kernel to empty its cgroup before leaving it to gc. */
     private static final long REMOVE_WAIT_MILLIS = 10_000;
+    /**
+     * How old an empty pod cgroup that no pod of this state dir owns must be before gc removes
+     * it. Another state dir's pod being launched has an empty cgroup for a moment (made, then
+     * entered by the launching JVM, left, and only then given the gated app), and removing it
+     * then failed that launch.
+     */
+    static final Duration FOREIGN_GRACE = Duration.ofMinutes(10);
 
     private PodCgroupRecord() {
     }
@@ -74,7 +83,8 @@ final class PodCgroupRecord {
     /**
      * jrun gc's part: the cgroups of pods that do not run (their supervisor died, or they were
      * removed since) are removed: those recorded in their pods are emptied first (cgroup.kill);
-     * empty pod-UUID cgroups under the default parent that no pod here runs in are removed too.
+     * empty pod-UUID cgroups under the default parent that no pod here runs in are removed too,
+     * once they are {@link #FOREIGN_GRACE} old (the cgroup's directory time: set when it is made).
      * A running or preparing pod's cgroup is never touched.
      */
     static void sweepStale(PodStore store) throws IOException {
@@ -104,9 +114,20 @@ final class PodCgroupRecord {
                 String uuid = child.getFileName().toString().substring("pod-".length());
                 if (!live.contains(uuid) && store.locate(uuid).map(p -> p.state() != PodState.RUNNING
                         && p.state() != PodState.PREPARING).orElse(true)) {
-                    PodCgroup.at(child).removeIfEmpty(); // maybe another --dir's pod: only if empty
+                    // maybe another --dir's pod: only if empty, and not one being launched right now
+                    if (olderThan(child, FOREIGN_GRACE)) {
+                        PodCgroup.at(child).removeIfEmpty();
+                    }
                 }
             }
+        }
+    }
+
+    private static boolean olderThan(Path cgroup, Duration age) {
+        try {
+            return Files.getLastModifiedTime(cgroup).toInstant().isBefore(Instant.now().minus(age));
+        } catch (IOException e) {
+            return false; // gone already
         }
     }
 

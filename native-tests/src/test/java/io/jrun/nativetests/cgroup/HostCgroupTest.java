@@ -11,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,6 +126,19 @@ class HostCgroupTest {
         assertThat(jrun.run("stop", "-t", "0", uuid).exitCode()).isZero();
         assertThat(cgroup).doesNotExist();
         assertThat(jrun.run("rm", uuid).exitCode()).isZero();
+    }
+
+    @Test
+    void gcRemovesAnotherStateDirsEmptyCgroupOnlyOnceItIsOld() throws Exception {
+        Files.createDirectories(parent);
+        Path young = Files.createDirectory(parent.resolve("pod-" + UUID.randomUUID()));
+        Path old = Files.createDirectory(parent.resolve("pod-" + UUID.randomUUID()));
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+        assertThat(old).as("an empty cgroup an hour old that no pod here owns: a leftover").doesNotExist();
+        assertThat(young).as("an empty cgroup just made: maybe another state dir's pod being launched").exists();
+        Files.delete(young);
     }
 
     private List<Path> podCgroups() throws IOException {

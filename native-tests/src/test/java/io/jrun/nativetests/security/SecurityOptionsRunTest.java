@@ -156,6 +156,7 @@ class SecurityOptionsRunTest {
         assertThat(lines.subList(lines.size() - 2, lines.size())).containsExactly("sys=rw", "proc-sys-written");
 
         r = containers.sh(List.of(), script);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout().lines().toList()).as("the default /dev").containsExactly("full 1:7", "null 1:3", "random 1:8",
                 "tty 5:0", "urandom 1:9", "zero 1:5", "sys=ro", "proc-sys-refused");
     }
