@@ -7,10 +7,7 @@ import io.jrun.runtime.Stdio;
 import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.terminal.HostTerminal;
 import io.jrun.runtime.terminal.TerminalSession;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,38 +18,39 @@ import java.util.concurrent.Callable;
  * {@code jrun enter}: runs a command in a running pod's container, in the foreground, and exits
  * with its exit code, as {@code docker exec} does. Options after POD belong to the command.
  */
-@Command(name = "enter", description = {
-        "Run a command in a running pod's container (its namespaces, root, user, capabilities and",
-        "seccomp profile), in the foreground; exit with the command's exit code.",
-        "Without a command, the container's /bin/sh. Arguments after POD are the command's",
-        "(a leading -- is dropped)."},
-        mixinStandardHelpOptions = true)
 final class EnterCommand implements Callable<Integer> {
+    private final JrunCommand root;
+    final CommandSpec spec;
+    private final EnvFlags envFlags = new EnvFlags();
+    private String pod;
+    private List<String> command = new ArrayList<>();
+    private String workingDir;
+    private String user;
+    private boolean interactive;
+    private boolean tty;
 
-    @ParentCommand
-    JrunCommand root;
-
-    @Parameters(index = "0", paramLabel = "POD", description = "A running pod's name, UUID or unique UUID prefix.")
-    String pod;
-
-    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (default: /bin/sh).")
-    List<String> command = new ArrayList<>();
-
-    @picocli.CommandLine.Mixin
-    EnvFlags envFlags;
-
-    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory in the container (default: the app's).")
-    String workingDir;
-
-    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]",
-            description = "Run as this user (names from the container's /etc/passwd; default: the app's user and groups).")
-    String user;
-
-    @Option(names = {"-i", "--interactive"}, description = "Keep stdin open for the command (default: /dev/null).")
-    boolean interactive;
-
-    @Option(names = {"-t", "--tty"}, description = "Give the command a pseudo-terminal (with -i, the user's terminal goes raw).")
-    boolean tty;
+    EnterCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "enter",
+                "Run a command in a running pod's container (its namespaces, root, user, capabilities and",
+                "seccomp profile), in the foreground; exit with the command's exit code.",
+                "Without a command, the container's /bin/sh. Arguments after POD are the command's",
+                "(a leading -- is dropped).");
+        spec.addPositional(Specs.positional("0", "POD", v -> pod = v, () -> pod)
+                .description("A running pod's name, UUID or unique UUID prefix.").build());
+        spec.addPositional(Specs.positionals("1..*", false, "COMMAND", v -> command = v, () -> command)
+                .description("The command and its arguments (default: /bin/sh).").build());
+        envFlags.addTo(spec);
+        spec.addOption(Specs.option(String.class, "DIR", v -> workingDir = v, () -> workingDir, "-w", "--workdir")
+                .description("Working directory in the container (default: the app's).").build());
+        spec.addOption(Specs.option(String.class, "USER[:GROUP]", v -> user = v, () -> user, "-u", "--user")
+                .description("Run as this user (names from the container's /etc/passwd; default: the app's user and groups).")
+                .build());
+        spec.addOption(Specs.flag(v -> interactive = v, () -> interactive, "-i", "--interactive")
+                .description("Keep stdin open for the command (default: /dev/null).").build());
+        spec.addOption(Specs.flag(v -> tty = v, () -> tty, "-t", "--tty")
+                .description("Give the command a pseudo-terminal (with -i, the user's terminal goes raw).").build());
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,6 +1,6 @@
 package io.jrun.cli;
 
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,18 +9,21 @@ import java.util.List;
 
 /** {@code -e} and {@code --env-file}, shared by run and enter. */
 final class EnvFlags {
-    @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
-            description = "Set an environment variable (repeatable); KEY alone takes jrun's own value.")
-    List<String> env = new ArrayList<>();
+    private List<String> env = new ArrayList<>();
+    private List<String> envFiles = new ArrayList<>();
 
-    @Option(names = "--env-file", paramLabel = "FILE", description = "Read KEY=VALUE lines from FILE (repeatable; # comments).")
-    List<Path> envFiles = new ArrayList<>();
+    void addTo(CommandSpec spec) {
+        spec.addOption(Specs.repeatable("KEY[=VALUE]", v -> env = v, () -> env, "-e", "--env")
+                .description("Set an environment variable (repeatable); KEY alone takes jrun's own value.").build());
+        spec.addOption(Specs.repeatable("FILE", v -> envFiles = v, () -> envFiles, "--env-file")
+                .description("Read KEY=VALUE lines from FILE (repeatable; # comments).").build());
+    }
 
     /** The entries in docker's order: every --env-file, then every -e; a later key wins. */
     List<String> entries() throws IOException {
         List<String> environment = new ArrayList<>();
-        for (Path file : envFiles) {
-            environment.addAll(EnvFiles.read(file, System.getenv()));
+        for (String file : envFiles) {
+            environment.addAll(EnvFiles.read(Path.of(file), System.getenv()));
         }
         for (String e : env) {
             EnvFiles.entry(e, System.getenv()).ifPresent(environment::add);

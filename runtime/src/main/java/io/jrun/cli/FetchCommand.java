@@ -7,33 +7,30 @@ import io.jrun.images.source.ImageLocation;
 import io.jrun.images.store.ImageRecord;
 import io.jrun.linux.Terminals;
 import io.jrun.runtime.Pods;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.concurrent.Callable;
 
 /** {@code jrun fetch}: pull an image into the store. */
-@Command(name = "fetch", description = {
-        "Fetch an image into the local store, verified and unpacked, ready to run.",
-        "IMAGE is a registry reference (busybox, host:port/path:tag, name@sha256:…),",
-        "oci:PATH[:TAG] (an OCI image layout) or oci-archive:FILE[:TAG]."},
-        mixinStandardHelpOptions = true)
 final class FetchCommand implements Callable<Integer> {
+    private final JrunCommand root;
+    final CommandSpec spec;
+    private final RegistryFlags registryFlags = new RegistryFlags();
+    private String image;
+    private boolean quiet;
 
-    @ParentCommand
-    JrunCommand root;
-
-    @Parameters(paramLabel = "IMAGE", description = "The image to fetch.")
-    String image;
-
-    @Mixin
-    RegistryFlags registryFlags;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only the manifest digest.")
-    boolean quiet;
+    FetchCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "fetch",
+                "Fetch an image into the local store, verified and unpacked, ready to run.",
+                "IMAGE is a registry reference (busybox, host:port/path:tag, name@sha256:…),",
+                "oci:PATH[:TAG] (an OCI image layout) or oci-archive:FILE[:TAG].");
+        spec.addPositional(Specs.positional("0", "IMAGE", v -> image = v, () -> image)
+                .description("The image to fetch.").build());
+        registryFlags.addTo(spec);
+        spec.addOption(Specs.flag(v -> quiet = v, () -> quiet, "-q", "--quiet")
+                .description("Print only the manifest digest.").build());
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -2,26 +2,29 @@ package io.jrun.cli;
 
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.pod.PodCollector;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.concurrent.Callable;
 
 /** {@code jrun gc}: rkt's mark-and-sweep of exited pods. */
-@Command(name = "gc", description = {"Collect exited pods in two passes, as rkt does: mark exited and abandoned pods",
-        "as garbage, then remove those marked longer ago than the grace period. Running pods are never touched."},
-        mixinStandardHelpOptions = true)
 final class GcCommand implements Callable<Integer> {
-    @ParentCommand
-    JrunCommand root;
+    private final JrunCommand root;
+    final CommandSpec spec;
+    private String gracePeriod = "30m";
+    private boolean markOnly;
 
-    @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30m",
-            description = "How long a pod stays marked before it is removed (default: ${DEFAULT-VALUE}; 0 removes at once).")
-    String gracePeriod;
-
-    @Option(names = "--mark-only", description = "Only mark exited pods; remove nothing.")
-    boolean markOnly;
+    GcCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "gc",
+                "Collect exited pods in two passes, as rkt does: mark exited and abandoned pods",
+                "as garbage, then remove those marked longer ago than the grace period. Running pods are never touched.");
+        spec.addOption(Specs.option(String.class, "DURATION", v -> gracePeriod = v, () -> gracePeriod, "--grace-period")
+                .defaultValue("30m")
+                .description("How long a pod stays marked before it is removed (default: ${DEFAULT-VALUE}; 0 removes at once).")
+                .build());
+        spec.addOption(Specs.flag(v -> markOnly = v, () -> markOnly, "--mark-only")
+                .description("Only mark exited pods; remove nothing.").build());
+    }
 
     @Override
     public Integer call() throws Exception {

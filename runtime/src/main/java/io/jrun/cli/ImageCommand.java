@@ -8,10 +8,8 @@ import io.jrun.images.ImageDetails;
 import io.jrun.images.Images;
 import io.jrun.images.store.GarbageCollector;
 import io.jrun.images.store.ImageRecord;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,18 +21,20 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code jrun image}: manage the images in the store. */
-@Command(name = "image", description = "Manage images in the local store.",
-        mixinStandardHelpOptions = true,
-        subcommands = {ImageCommand.ListImages.class, ImageCommand.Inspect.class, ImageCommand.Remove.class,
-                ImageCommand.Gc.class})
 final class ImageCommand implements Runnable {
     private static final ObjectMapper JSON = io.jrun.images.oci.OciJson.mapper();
 
-    @ParentCommand
-    JrunCommand root;
+    private final JrunCommand root;
+    final CommandSpec spec;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    ImageCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "image", "Manage images in the local store.");
+        spec.addSubcommand("list", new CommandLine(new ListImages(this).spec));
+        spec.addSubcommand("inspect", new CommandLine(new Inspect(this).spec));
+        spec.addSubcommand("rm", new CommandLine(new Remove(this).spec));
+        spec.addSubcommand("gc", new CommandLine(new Gc(this).spec));
+    }
 
     @Override
     public void run() {
@@ -59,16 +59,20 @@ final class ImageCommand implements Runnable {
         return node;
     }
 
-    @Command(name = "list", aliases = "ls", description = "List the images in the store.", mixinStandardHelpOptions = true)
     static final class ListImages implements Callable<Integer> {
-        @ParentCommand
-        ImageCommand image;
-
-        @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-                description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-        Format format;
+        private final ImageCommand image;
+        final CommandSpec spec;
+        private Format format = Format.table;
 
         enum Format { table, json }
+
+        ListImages(ImageCommand image) {
+            this.image = image;
+            spec = Specs.command(this, "list", "List the images in the store.").aliases("ls");
+            spec.addOption(Specs.option(Format.class, "table|json", v -> format = v, () -> format, "--format")
+                    .defaultValue("table").description("Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+                    .build());
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -90,14 +94,17 @@ final class ImageCommand implements Runnable {
         }
     }
 
-    @Command(name = "inspect", description = "Show an image's record, manifest and config as JSON.",
-            mixinStandardHelpOptions = true)
     static final class Inspect implements Callable<Integer> {
-        @ParentCommand
-        ImageCommand image;
+        private final ImageCommand image;
+        final CommandSpec spec;
+        private String nameOrId;
 
-        @Parameters(paramLabel = "IMAGE", description = "Name, ID, or unique ID prefix.")
-        String nameOrId;
+        Inspect(ImageCommand image) {
+            this.image = image;
+            spec = Specs.command(this, "inspect", "Show an image's record, manifest and config as JSON.");
+            spec.addPositional(Specs.positional("0", "IMAGE", v -> nameOrId = v, () -> nameOrId)
+                    .description("Name, ID, or unique ID prefix.").build());
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -114,17 +121,20 @@ final class ImageCommand implements Runnable {
         }
     }
 
-    @Command(name = "rm", description = "Remove images from the store, then the content only they used.",
-            mixinStandardHelpOptions = true)
     static final class Remove implements Callable<Integer> {
-        @ParentCommand
-        ImageCommand image;
+        private final ImageCommand image;
+        final CommandSpec spec;
+        private boolean force;
+        private List<String> namesOrIds = new ArrayList<>();
 
-        @Option(names = {"-f", "--force"}, description = "Remove even images that pods still use.")
-        boolean force;
-
-        @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Names, IDs, or unique ID prefixes.")
-        List<String> namesOrIds;
+        Remove(ImageCommand image) {
+            this.image = image;
+            spec = Specs.command(this, "rm", "Remove images from the store, then the content only they used.");
+            spec.addOption(Specs.flag(v -> force = v, () -> force, "-f", "--force")
+                    .description("Remove even images that pods still use.").build());
+            spec.addPositional(Specs.positionals("0..*", true, "IMAGE", v -> namesOrIds = v, () -> namesOrIds)
+                    .description("Names, IDs, or unique ID prefixes.").build());
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -135,11 +145,15 @@ final class ImageCommand implements Runnable {
         }
     }
 
-    @Command(name = "gc", description = "Remove blobs and layers no image references, and leftovers of killed fetches.",
-            mixinStandardHelpOptions = true)
     static final class Gc implements Callable<Integer> {
-        @ParentCommand
-        ImageCommand image;
+        private final ImageCommand image;
+        final CommandSpec spec;
+
+        Gc(ImageCommand image) {
+            this.image = image;
+            spec = Specs.command(this, "gc",
+                    "Remove blobs and layers no image references, and leftovers of killed fetches.");
+        }
 
         @Override
         public Integer call() throws Exception {

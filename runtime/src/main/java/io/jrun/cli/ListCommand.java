@@ -4,29 +4,30 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.pod.PodState;
 import io.jrun.runtime.pod.PodStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code jrun list}: the pods on this host, as the disk and their locks say. */
-@Command(name = "list", description = "List pods: preparing, running, exited and garbage.",
-        mixinStandardHelpOptions = true)
 final class ListCommand implements Callable<Integer> {
-    @ParentCommand
-    JrunCommand root;
-
-    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
-
-    @Option(names = "--full", description = "Show whole UUIDs and image names.")
-    boolean full;
+    private final JrunCommand root;
+    final CommandSpec spec;
+    private Format format = Format.table;
+    private boolean full;
 
     enum Format { table, json }
+
+    ListCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "list", "List pods: preparing, running, exited and garbage.");
+        spec.addOption(Specs.option(Format.class, "table|json", v -> format = v, () -> format, "--format")
+                .defaultValue("table").description("Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+                .build());
+        spec.addOption(Specs.flag(v -> full = v, () -> full, "--full")
+                .description("Show whole UUIDs and image names.").build());
+    }
 
     @Override
     public Integer call() throws Exception {

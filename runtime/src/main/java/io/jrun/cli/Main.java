@@ -1,29 +1,30 @@
 package io.jrun.cli;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** Entry point of the jrun command. */
 public final class Main {
     /**
-     * The commands, registered lazily: picocli reads a command's annotations when it is added,
-     * which costs tens of milliseconds each on a cold JVM, so only the one invoked is added.
+     * The commands, registered lazily: only the one invoked is built and added (all of them
+     * for help), as building one costs a cold JVM a few milliseconds.
      */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private static final Map<String, Function<JrunCommand, CommandSpec>> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("fetch", FetchCommand::new);
-        COMMANDS.put("image", ImageCommand::new);
-        COMMANDS.put("run", RunCommand::new);
-        COMMANDS.put("enter", EnterCommand::new);
-        COMMANDS.put("list", ListCommand::new);
-        COMMANDS.put("status", StatusCommand::new);
-        COMMANDS.put("stop", StopCommand::new);
-        COMMANDS.put("rm", RmCommand::new);
-        COMMANDS.put("gc", GcCommand::new);
+        COMMANDS.put("fetch", root -> new FetchCommand(root).spec);
+        COMMANDS.put("image", root -> new ImageCommand(root).spec);
+        COMMANDS.put("run", root -> new RunCommand(root).spec);
+        COMMANDS.put("enter", root -> new EnterCommand(root).spec);
+        COMMANDS.put("list", root -> new ListCommand(root).spec);
+        COMMANDS.put("status", root -> new StatusCommand(root).spec);
+        COMMANDS.put("stop", root -> new StopCommand(root).spec);
+        COMMANDS.put("rm", root -> new RmCommand(root).spec);
+        COMMANDS.put("gc", root -> new GcCommand(root).spec);
     }
 
     private Main() {
@@ -35,17 +36,22 @@ public final class Main {
 
     /** Runs jrun with {@code args} and returns its exit code (for embedding and tests). */
     public static int run(String... args) {
+        return commandLine(args).execute(args);
+    }
+
+    /** The command line for {@code args}: the root and the invoked command (every command for help). */
+    static CommandLine commandLine(String... args) {
         JrunCommand root = new JrunCommand();
-        CommandLine cli = new CommandLine(root)
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setUsageHelpAutoWidth(true);
+        CommandLine cli = new CommandLine(root.spec);
         String invoked = commandName(args);
         boolean onlyVersion = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
         COMMANDS.forEach((name, command) -> {
             if (invoked == null ? !onlyVersion : invoked.equals(name)) {
-                cli.addSubcommand(name, command.get());
+                cli.addSubcommand(name, command.apply(root));
             }
         });
+        // these settings reach the subcommands present when they are made, so they come after
+        cli.setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpAutoWidth(true);
         cli.setExecutionExceptionHandler(new ErrorHandler(root));
         cli.setParameterExceptionHandler(ErrorHandler::parameterError);
         if ("run".equals(invoked) || "enter".equals(invoked)) {
@@ -54,7 +60,7 @@ public final class Main {
                     // an option's value may start with '-', as docker takes it: -u -minus, -e -x=1
                     .setAllowOptionsAsOptionParameters(true);
         }
-        return cli.execute(args);
+        return cli;
     }
 
     /** The first argument that is a known command, skipping the root's options; null if none. */

@@ -2,26 +2,27 @@ package io.jrun.cli;
 
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.pod.PodStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code jrun rm POD…}: removes exited pods. */
-@Command(name = "rm", description = "Remove exited pods and their writable layers.", mixinStandardHelpOptions = true)
 final class RmCommand implements Callable<Integer> {
-    @ParentCommand
-    JrunCommand root;
+    private final JrunCommand root;
+    final CommandSpec spec;
+    private List<String> pods = new ArrayList<>();
+    private boolean force;
 
-    @Parameters(paramLabel = "POD", arity = "1..*", description = "Pods by name, UUID or unique UUID prefix.")
-    List<String> pods;
-
-    @Option(names = {"-f", "--force"}, description = "Kill and remove running pods too.")
-    boolean force;
+    RmCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "rm", "Remove exited pods and their writable layers.");
+        spec.addPositional(Specs.positionals("0..*", true, "POD", v -> pods = v, () -> pods)
+                .description("Pods by name, UUID or unique UUID prefix.").build());
+        spec.addOption(Specs.flag(v -> force = v, () -> force, "-f", "--force")
+                .description("Kill and remove running pods too.").build());
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -16,11 +16,7 @@ import io.jrun.runtime.pod.PodStore;
 import io.jrun.runtime.seccomp.SeccompOption;
 import io.jrun.runtime.terminal.HostTerminal;
 import io.jrun.runtime.terminal.TerminalSession;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,105 +30,95 @@ import java.util.concurrent.Callable;
  * {@code jrun run}: runs an image's app in the foreground as a new pod, and exits with the
  * app's exit code. Options after IMAGE belong to the app, as in docker.
  */
-@Command(name = "run", description = {
-        "Run an image's app isolated, in the foreground, as a new pod; exit with the app's exit code.",
-        "The image is fetched first when it is not in the store. Arguments after IMAGE replace",
-        "the image's Cmd (a leading -- is dropped)."},
-        mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
+    private final JrunCommand root;
+    final CommandSpec spec;
+    private final RegistryFlags registryFlags = new RegistryFlags();
+    private final EnvFlags envFlags = new EnvFlags();
+    private final CgroupOptions cgroupOptions = new CgroupOptions();
+    private final SystemdOptions systemd = new SystemdOptions();
+    private String image;
+    private List<String> command = new ArrayList<>();
+    private String workingDir;
+    private String user;
+    private String entrypoint;
+    private boolean remove;
+    private String name;
+    private String hostname;
+    private List<String> volumes = new ArrayList<>();
+    private List<String> tmpfs = new ArrayList<>();
+    private boolean readOnly;
+    private String network = "none";
+    private boolean interactive;
+    private boolean tty;
+    private List<String> securityOpts = new ArrayList<>();
+    private boolean detach;
+    private boolean detachedChild;
+    private List<String> capAdd = new ArrayList<>();
+    private List<String> capDrop = new ArrayList<>();
+    private boolean privileged;
+    private Path uuidFile;
+    private String pull = "missing";
 
-    @ParentCommand
-    JrunCommand root;
-
-    @Mixin
-    RegistryFlags registryFlags;
-
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image: a name or ID in the store, or a location to fetch.")
-    String image;
-
-    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (default: the image's).")
-    List<String> command = new ArrayList<>();
-
-    @picocli.CommandLine.Mixin
-    EnvFlags envFlags;
-
-    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
-    String workingDir;
-
-    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]", description = "Run as this user (names from the image's /etc/passwd).")
-    String user;
-
-    @Option(names = "--entrypoint", paramLabel = "CMD", description = "Replace the image's Entrypoint (\"\" clears it).")
-    String entrypoint;
-
-    @Option(names = "--rm", description = "Remove the pod when the app exits.")
-    boolean remove;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "Name the pod (unique among existing pods).")
-    String name;
-
-    @Option(names = "--hostname", paramLabel = "NAME", description = "The container's host name (default: the pod's short ID).")
-    String hostname;
-
-    @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:ro]", description = "Bind-mount a host path (repeatable).")
-    List<String> volumes = new ArrayList<>();
-
-    @Option(names = "--tmpfs", paramLabel = "DST[:OPTIONS]", description = "Mount a tmpfs (repeatable).")
-    List<String> tmpfs = new ArrayList<>();
-
-    @Option(names = "--read-only", description = "Mount the root read-only (with tmpfs on /run, /tmp and /var/tmp).")
-    boolean readOnly;
-
-    @Option(names = {"--net", "--network"}, paramLabel = "none|host", defaultValue = "none",
-            description = "The network: none (only loopback, the default) or host.")
-    String network;
-
-    @Option(names = {"-i", "--interactive"}, description = "Keep stdin open for the app (default: /dev/null).")
-    boolean interactive;
-
-    @Option(names = {"-t", "--tty"}, description = "Give the app a pseudo-terminal (with -i, the user's terminal goes raw).")
-    boolean tty;
-
-    @Option(names = "--security-opt", paramLabel = "OPT",
-            description = {"seccomp=unconfined turns the default seccomp profile off; seccomp=FILE.json applies a docker/OCI profile;",
-                    "no-new-privileges=false lets setuid programs gain privileges (default: true);",
-                    "unmask=PATH[:PATH...]|ALL leaves masked or read-only /proc and /sys paths open (repeatable)."})
-    List<String> securityOpts = new ArrayList<>();
-
-    @Option(names = {"-d", "--detach"}, description = {"Start the pod and print its UUID; a jrun process of its own supervises it",
-            "and records its exit. The app's output goes to output.log in the pod's directory."})
-    boolean detach;
-
-    @Option(names = Detach.CHILD_FLAG, hidden = true, description = "The supervisor of a detached pod (internal).")
-    boolean detachedChild;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--cap-add", paramLabel = "CAP", split = ",",
-            description = "Add a capability (NET_ADMIN or CAP_NET_ADMIN, any case; ALL for every one; repeatable).")
-    List<String> capAdd = new ArrayList<>();
-
-    @Option(names = "--cap-drop", paramLabel = "CAP", split = ",",
-            description = "Drop a capability from the default set (ALL for every one; repeatable).")
-    List<String> capDrop = new ArrayList<>();
-
-    @Option(names = "--privileged",
-            description = "Host-equivalent: every capability, no seccomp, no masked paths, writable /sys and /proc/sys, the host's devices.")
-    boolean privileged;
-
-    @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "Write the pod's UUID into FILE.")
-    Path uuidFile;
-
-    @Mixin
-    CgroupOptions cgroupOptions;
-
-    @Mixin
-    SystemdOptions systemd;
-
-    @Option(names = "--pull", paramLabel = "missing|always|never", defaultValue = "missing",
-            description = "When to fetch the image: missing (default), always, never.")
-    String pull;
+    RunCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "run",
+                "Run an image's app isolated, in the foreground, as a new pod; exit with the app's exit code.",
+                "The image is fetched first when it is not in the store. Arguments after IMAGE replace",
+                "the image's Cmd (a leading -- is dropped).");
+        registryFlags.addTo(spec);
+        spec.addPositional(Specs.positional("0", "IMAGE", v -> image = v, () -> image)
+                .description("The image: a name or ID in the store, or a location to fetch.").build());
+        spec.addPositional(Specs.positionals("1..*", false, "COMMAND", v -> command = v, () -> command)
+                .description("The command and its arguments (default: the image's).").build());
+        envFlags.addTo(spec);
+        spec.addOption(Specs.option(String.class, "DIR", v -> workingDir = v, () -> workingDir, "-w", "--workdir")
+                .description("Working directory inside the container.").build());
+        spec.addOption(Specs.option(String.class, "USER[:GROUP]", v -> user = v, () -> user, "-u", "--user")
+                .description("Run as this user (names from the image's /etc/passwd).").build());
+        spec.addOption(Specs.option(String.class, "CMD", v -> entrypoint = v, () -> entrypoint, "--entrypoint")
+                .description("Replace the image's Entrypoint (\"\" clears it).").build());
+        spec.addOption(Specs.flag(v -> remove = v, () -> remove, "--rm")
+                .description("Remove the pod when the app exits.").build());
+        spec.addOption(Specs.option(String.class, "NAME", v -> name = v, () -> name, "--name")
+                .description("Name the pod (unique among existing pods).").build());
+        spec.addOption(Specs.option(String.class, "NAME", v -> hostname = v, () -> hostname, "--hostname")
+                .description("The container's host name (default: the pod's short ID).").build());
+        spec.addOption(Specs.repeatable("SRC:DST[:ro]", v -> volumes = v, () -> volumes, "-v", "--volume")
+                .description("Bind-mount a host path (repeatable).").build());
+        spec.addOption(Specs.repeatable("DST[:OPTIONS]", v -> tmpfs = v, () -> tmpfs, "--tmpfs")
+                .description("Mount a tmpfs (repeatable).").build());
+        spec.addOption(Specs.flag(v -> readOnly = v, () -> readOnly, "--read-only")
+                .description("Mount the root read-only (with tmpfs on /run, /tmp and /var/tmp).").build());
+        spec.addOption(Specs.option(String.class, "none|host", v -> network = v, () -> network, "--net", "--network")
+                .defaultValue("none").description("The network: none (only loopback, the default) or host.").build());
+        spec.addOption(Specs.flag(v -> interactive = v, () -> interactive, "-i", "--interactive")
+                .description("Keep stdin open for the app (default: /dev/null).").build());
+        spec.addOption(Specs.flag(v -> tty = v, () -> tty, "-t", "--tty")
+                .description("Give the app a pseudo-terminal (with -i, the user's terminal goes raw).").build());
+        spec.addOption(Specs.repeatable("OPT", v -> securityOpts = v, () -> securityOpts, "--security-opt")
+                .description("seccomp=unconfined turns the default seccomp profile off; seccomp=FILE.json applies a docker/OCI profile;",
+                        "no-new-privileges=false lets setuid programs gain privileges (default: true);",
+                        "unmask=PATH[:PATH...]|ALL leaves masked or read-only /proc and /sys paths open (repeatable).").build());
+        spec.addOption(Specs.flag(v -> detach = v, () -> detach, "-d", "--detach")
+                .description("Start the pod and print its UUID; a jrun process of its own supervises it",
+                        "and records its exit. The app's output goes to output.log in the pod's directory.").build());
+        spec.addOption(Specs.flag(v -> detachedChild = v, () -> detachedChild, Detach.CHILD_FLAG).hidden(true)
+                .description("The supervisor of a detached pod (internal).").build());
+        spec.addOption(Specs.repeatable("CAP", v -> capAdd = v, () -> capAdd, "--cap-add").splitRegex(",")
+                .description("Add a capability (NET_ADMIN or CAP_NET_ADMIN, any case; ALL for every one; repeatable).").build());
+        spec.addOption(Specs.repeatable("CAP", v -> capDrop = v, () -> capDrop, "--cap-drop").splitRegex(",")
+                .description("Drop a capability from the default set (ALL for every one; repeatable).").build());
+        spec.addOption(Specs.flag(v -> privileged = v, () -> privileged, "--privileged")
+                .description("Host-equivalent: every capability, no seccomp, no masked paths, writable /sys and /proc/sys, the host's devices.")
+                .build());
+        spec.addOption(Specs.option(Path.class, "FILE", v -> uuidFile = v, () -> uuidFile, "--uuid-file-save")
+                .description("Write the pod's UUID into FILE.").build());
+        cgroupOptions.addTo(spec);
+        systemd.addTo(spec);
+        spec.addOption(Specs.option(String.class, "missing|always|never", v -> pull = v, () -> pull, "--pull")
+                .defaultValue("missing").description("When to fetch the image: missing (default), always, never.").build());
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -190,7 +176,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private RunRequest request() throws Exception {
+    /** The request the options make, every one checked; nothing is created. */
+    RunRequest request() throws Exception {
         List<String> args = command;
         if (!args.isEmpty() && args.getFirst().equals("--")) {
             args = args.subList(1, args.size());

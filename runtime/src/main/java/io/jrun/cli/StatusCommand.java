@@ -4,30 +4,32 @@ import io.jrun.linux.Signals;
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.concurrent.Callable;
 
 /** {@code jrun status POD}: one pod, as key=value lines (rkt's format) or JSON. */
-@Command(name = "status", description = "Show a pod's state, pid, exit code and reason, its cgroup and, while it runs, its usage.", mixinStandardHelpOptions = true)
 final class StatusCommand implements Callable<Integer> {
-    @ParentCommand
-    JrunCommand root;
-
-    @Parameters(paramLabel = "POD", description = "A pod's name, UUID or unique UUID prefix.")
-    String pod;
-
-    @Option(names = "--wait", description = "Wait until the pod has exited.")
-    boolean waitForExit;
-
-    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
+    private final JrunCommand root;
+    final CommandSpec spec;
+    private String pod;
+    private boolean waitForExit;
+    private Format format = Format.text;
 
     enum Format { text, json }
+
+    StatusCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "status",
+                "Show a pod's state, pid, exit code and reason, its cgroup and, while it runs, its usage.");
+        spec.addPositional(Specs.positional("0", "POD", v -> pod = v, () -> pod)
+                .description("A pod's name, UUID or unique UUID prefix.").build());
+        spec.addOption(Specs.flag(v -> waitForExit = v, () -> waitForExit, "--wait")
+                .description("Wait until the pod has exited.").build());
+        spec.addOption(Specs.option(Format.class, "text|json", v -> format = v, () -> format, "--format")
+                .defaultValue("text").description("Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+                .build());
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -2,30 +2,31 @@ package io.jrun.cli;
 
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.pod.PodStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code jrun stop POD…}: the image's StopSignal, then SIGKILL after the timeout. */
-@Command(name = "stop", description = {"Stop running pods: the image's StopSignal (default SIGTERM),",
-        "then SIGKILL after --timeout. Prints each pod's UUID once it has exited."}, mixinStandardHelpOptions = true)
 final class StopCommand implements Callable<Integer> {
-    @ParentCommand
-    JrunCommand root;
+    private final JrunCommand root;
+    final CommandSpec spec;
+    private List<String> pods = new ArrayList<>();
+    private String timeout = "10s";
+    private boolean force;
 
-    @Parameters(paramLabel = "POD", arity = "1..*", description = "Pods by name, UUID or unique UUID prefix.")
-    List<String> pods;
-
-    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s",
-            description = "How long to wait before SIGKILL (default: ${DEFAULT-VALUE}).")
-    String timeout;
-
-    @Option(names = {"-f", "--force"}, description = "Send SIGKILL at once.")
-    boolean force;
+    StopCommand(JrunCommand root) {
+        this.root = root;
+        spec = Specs.command(this, "stop", "Stop running pods: the image's StopSignal (default SIGTERM),",
+                "then SIGKILL after --timeout. Prints each pod's UUID once it has exited.");
+        spec.addPositional(Specs.positionals("0..*", true, "POD", v -> pods = v, () -> pods)
+                .description("Pods by name, UUID or unique UUID prefix.").build());
+        spec.addOption(Specs.option(String.class, "DURATION", v -> timeout = v, () -> timeout, "-t", "--timeout")
+                .defaultValue("10s").description("How long to wait before SIGKILL (default: ${DEFAULT-VALUE}).").build());
+        spec.addOption(Specs.flag(v -> force = v, () -> force, "-f", "--force")
+                .description("Send SIGKILL at once.").build());
+    }
 
     @Override
     public Integer call() throws Exception {

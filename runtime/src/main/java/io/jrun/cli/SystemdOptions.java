@@ -6,7 +6,7 @@ import io.jrun.linux.Signals;
 import io.jrun.linux.UnixDatagrams;
 import io.jrun.runtime.MountSpec;
 import io.jrun.runtime.RunningPod;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,11 +29,16 @@ import java.util.Locale;
 final class SystemdOptions {
     static final String CONTAINER_NOTIFY_SOCKET = "/run/notify/notify.sock";
 
-    @Option(names = "--sd-notify", paramLabel = "jrun|container|main-pid|ignore", defaultValue = "jrun",
-            description = {"Under systemd's Type=notify: jrun sends READY=1 once the app runs (jrun, the default),",
-                    "the app gets NOTIFY_SOCKET to send it itself (container; the unit needs NotifyAccess=all),",
-                    "jrun hands the app to systemd as the main process (MAINPID=) and exits (main-pid), or neither (ignore)."})
-    String sdNotify;
+    private String sdNotify = "jrun";
+
+    void addTo(CommandSpec spec) {
+        spec.addOption(Specs.option(String.class, "jrun|container|main-pid|ignore", v -> sdNotify = v, () -> sdNotify,
+                "--sd-notify").defaultValue("jrun")
+                .description("Under systemd's Type=notify: jrun sends READY=1 once the app runs (jrun, the default),",
+                        "the app gets NOTIFY_SOCKET to send it itself (container; the unit needs NotifyAccess=all),",
+                        "jrun hands the app to systemd as the main process (MAINPID=) and exits (main-pid), or neither (ignore).")
+                .build());
+    }
 
     int listenFds() {
         String fds = System.getenv("LISTEN_FDS");
