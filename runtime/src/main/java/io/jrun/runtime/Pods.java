@@ -57,6 +57,7 @@ public final class Pods {
 
     /** Opens (creating when missing) the pod and image stores under {@code stateDir}. */
     public static Pods open(Path stateDir) throws IOException {
+        stateDir = stateDir.toAbsolutePath(); // overlayfs and the launch want absolute paths: --dir ./state works
         PodStore store = PodStore.open(stateDir);
         return new Pods(store, Images.open(stateDir, store), new SeccompCache(stateDir.resolve("cache/seccomp")));
     }

@@ -102,6 +102,22 @@ class RunTest {
     }
 
     @Test
+    void aRelativeStateDirWorks() throws Exception {
+        // the same store, named relative to jrun's working directory
+        JrunCli relative = new JrunCli(state.getParent().relativize(state));
+        Path out = Files.createTempFile("relative-dir", ".out");
+        try {
+            Process p = relative.command("run", "--rm", busybox, "echo", "relative")
+                    .directory(state.getParent().toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(Files.readString(out)).isEqualTo("relative\n");
+            assertThat(p.exitValue()).isZero();
+        } finally {
+            Files.delete(out);
+        }
+    }
+
+    @Test
     void theAppIsPid1AndSeesOnlyTheContainersProcesses() throws Exception {
         JrunCli.Result r = sh("echo $$; cat /proc/1/cmdline | tr '\\0' ' '; echo; ls /proc > /tmp/proc; grep -E '^[0-9]+$' /tmp/proc");
         assertThat(r.exitCode()).as(r.toString()).isZero();
