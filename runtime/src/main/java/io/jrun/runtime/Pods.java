@@ -8,16 +8,17 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.Processes;
 import io.jrun.linux.Signals;
+import io.jrun.linux.Uuids;
 import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.pod.PodCollector;
 import io.jrun.runtime.pod.PodExit;
-import io.jrun.runtime.pod.PodSignals;
-import io.jrun.runtime.pod.PodState;
-import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodLease;
 import io.jrun.runtime.pod.PodManifest;
 import io.jrun.runtime.pod.PodProcess;
 import io.jrun.runtime.pod.PodSecurity;
+import io.jrun.runtime.pod.PodSignals;
+import io.jrun.runtime.pod.PodState;
+import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodStore;
 import io.jrun.runtime.seccomp.SeccompCache;
 import io.jrun.runtime.seccomp.SeccompOption;
@@ -30,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -84,7 +84,7 @@ public final class Pods {
 
     /** As {@link #run(RunRequest, Stdio)}; {@code created} learns the pod's UUID as soon as it exists. */
     public RunningPod run(RunRequest request, Stdio stdio, Consumer<String> created) throws LaunchException, IOException {
-        String uuid = UUID.randomUUID().toString();
+        String uuid = Uuids.random().toString();
         String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
         PodLease lease = store.create(uuid, request.name());
         PodCgroup cgroup;

@@ -5,6 +5,7 @@ import io.jrun.images.oci.ImageIndex;
 import io.jrun.images.oci.ImageManifest;
 import io.jrun.images.oci.MediaTypes;
 import io.jrun.images.oci.OciJson;
+import io.jrun.linux.Uuids;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -14,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Mark and sweep over the store: marks every blob and layer reachable from a name, then
@@ -81,7 +81,7 @@ public final class GarbageCollector {
                     String hex = layer.getFileName().toString();
                     if (!liveLayers.contains(hex)) {
                         bytes += store.layer(new Digest("sha256", hex)).map(LayerRecord::unpackedBytes).orElse(0L);
-                        Path doomed = store.root().resolve("tmp").resolve("gc-" + UUID.randomUUID());
+                        Path doomed = store.root().resolve("tmp").resolve("gc-" + Uuids.random());
                         Files.move(layer, doomed, StandardCopyOption.ATOMIC_MOVE);
                         Trees.deleteRecursively(doomed);
                         layers++;

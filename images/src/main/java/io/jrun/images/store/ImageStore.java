@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrun.images.oci.Digest;
 import io.jrun.images.oci.JsonTrees;
 import io.jrun.linux.FileSystems;
+import io.jrun.linux.Uuids;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -137,7 +137,7 @@ public final class ImageStore {
             return;
         }
         Files.createDirectories(target.getParent());
-        Path temp = root.resolve("tmp").resolve("blob-" + UUID.randomUUID());
+        Path temp = root.resolve("tmp").resolve("blob-" + Uuids.random());
         try {
             writeDurably(temp, content);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -182,7 +182,7 @@ public final class ImageStore {
             ObjectNode doc = JsonTrees.object();
             ArrayNode array = doc.putArray("images");
             updated.forEach(r -> array.add(r.toJson()));
-            Path temp = root.resolve("tmp").resolve("names-" + UUID.randomUUID());
+            Path temp = root.resolve("tmp").resolve("names-" + Uuids.random());
             try {
                 writeDurably(temp, JsonTrees.write(doc, true));
                 Files.move(temp, root.resolve("names.json"), StandardCopyOption.ATOMIC_MOVE,

@@ -1,9 +1,10 @@
 package io.jrun.images.store;
 
+import io.jrun.linux.Uuids;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 
 /**
  * A directory under the store's tmp/ where one process builds content before renaming it
@@ -22,7 +23,7 @@ public final class WorkArea implements AutoCloseable {
     }
 
     static WorkArea create(Path tmp) throws IOException {
-        String id = UUID.randomUUID().toString();
+        String id = Uuids.random().toString();
         Path lockFile = tmp.resolve(id + ".lock");
         StoreLock.Held lock = LockFile.createLocked(lockFile);
         try {

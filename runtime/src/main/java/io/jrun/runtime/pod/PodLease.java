@@ -2,11 +2,11 @@ package io.jrun.runtime.pod;
 
 import io.jrun.images.store.Trees;
 import io.jrun.linux.Fd;
+import io.jrun.linux.Uuids;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 
 /**
  * One pod as its supervising jrun owns it: it holds the pod's lock from creation until
@@ -116,7 +116,7 @@ public final class PodLease implements AutoCloseable {
     }
 
     private void write(String file, byte[] content) throws IOException {
-        Path temp = dir.resolve("." + file + "." + UUID.randomUUID());
+        Path temp = dir.resolve("." + file + "." + Uuids.random());
         Files.write(temp, content);
         Files.move(temp, dir.resolve(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

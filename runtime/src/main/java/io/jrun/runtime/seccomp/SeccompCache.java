@@ -1,6 +1,7 @@
 package io.jrun.runtime.seccomp;
 
 import io.jrun.linux.Architecture;
+import io.jrun.linux.Uuids;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Compiled filters kept on disk, so that a run does not parse and compile a profile each time:
@@ -138,7 +138,7 @@ public final class SeccompCache {
             }
         }
         Files.createDirectories(dir);
-        Path temp = dir.resolve("." + UUID.randomUUID() + ".tmp");
+        Path temp = dir.resolve("." + Uuids.random() + ".tmp");
         Files.write(temp, bytes.toByteArray());
         Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
