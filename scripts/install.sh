@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install.sh [PREFIX]: installs the built jrun under PREFIX (default /usr/local):
-# PREFIX/lib/jrun/{jrun,jrun.jar,jrun.aot,find-jdk.sh} and the command PREFIX/bin/jrun.
+# PREFIX/lib/jrun/{jrun,jrun.jar,jrun.aot,jrun-pods.aot,find-jdk.sh} and the command PREFIX/bin/jrun.
 # The AOT cache is trained again at the installed path, because a cache is only valid for
 # the exact jar path it was made with.
 set -euo pipefail

@@ -9,27 +9,30 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.CRC32C;
 
 /**
  * Compiled filters kept on disk, so that a run does not parse and compile a profile each time:
- * with a cold JVM that costs more than the whole rest of the launch. An entry is named by a
- * digest of everything the program depends on: the profile's bytes, the target (architecture,
- * capability set, no_new_privs, kernel version) and the compiler itself (the jar it was loaded
- * from, by size and time). Entries are written to a temporary name and renamed, so concurrent
- * runs never read half of one; a damaged entry is compiled again.
+ * with a cold JVM that costs more than the whole rest of the launch. An entry holds everything
+ * the program depends on: the profile's bytes, the target (architecture, capability set,
+ * no_new_privs, kernel version) and the compiler itself (the jar it was loaded from, by size
+ * and time), and is used only when all of them are equal. Its name is a checksum of them, so
+ * a collision costs a compile and nothing else: no cryptographic digest, whose first use sets
+ * up the JDK's security providers (about 10 ms of a cold run). Entries are written to a
+ * temporary name and renamed, so concurrent runs never read half of one; a damaged entry is
+ * compiled again.
  */
 public final class SeccompCache {
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private final Path dir;
 
     public SeccompCache(Path dir) {
@@ -47,9 +50,10 @@ public final class SeccompCache {
 
     /** The profile in {@code source} (named {@code sourceName} in errors), compiled for {@code target}. */
     public SeccompProgram compile(byte[] source, String sourceName, SeccompTarget target) throws SeccompProfileException {
-        Path entry = dir.resolve(key(source, target) + ".bpf");
+        String depends = dependencies(target);
+        Path entry = dir.resolve(name(depends, source) + ".bpf");
         try {
-            return read(entry, target.architecture());
+            return read(entry, target.architecture(), depends, source);
         } catch (NoSuchFileException e) {
             // first use
         } catch (IOException | RuntimeException e) {
@@ -57,7 +61,7 @@ public final class SeccompCache {
         }
         SeccompProgram program = SeccompCompiler.compile(ProfileParser.parse(source, sourceName), target);
         try {
-            write(entry, program);
+            write(entry, program, depends, source);
         } catch (IOException e) {
             // a cache that cannot be written only costs time
         }
@@ -86,29 +90,35 @@ public final class SeccompCache {
         }
     }
 
-    private static String key(byte[] source, SeccompTarget target) {
+    /** What a compiled program depends on besides the profile: the target and the compiler. */
+    private static String dependencies(SeccompTarget target) {
+        String compiler;
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(source);
-            String compiler = "";
-            try {
-                Path jar = Path.of(SeccompCompiler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                compiler = jar + ":" + Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis();
-            } catch (Exception e) {
-                compiler = "unknown:" + System.nanoTime(); // cannot tell the compiler apart: never reuse
-            }
-            digest.update(("\n" + FORMAT + "\n" + target.architecture().kernelName() + "\n" + target.capabilities() + "\n"
-                    + target.noNewPrivileges() + "\n" + target.kernel() + "\n" + compiler).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
+            Path jar = Path.of(SeccompCompiler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            compiler = jar + ":" + Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis();
+        } catch (Exception e) {
+            compiler = "unknown:" + System.nanoTime(); // cannot tell the compiler apart: never reuse
         }
+        return FORMAT + "\n" + target.architecture().kernelName() + "\n" + target.capabilities() + "\n"
+                + target.noNewPrivileges() + "\n" + target.kernel() + "\n" + compiler;
     }
 
-    private static SeccompProgram read(Path entry, Architecture architecture) throws IOException {
+    private static String name(String depends, byte[] source) {
+        CRC32C crc = new CRC32C();
+        crc.update(depends.getBytes(StandardCharsets.UTF_8));
+        crc.update(source);
+        return Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(depends.hashCode()) + "-"
+                + Integer.toHexString(source.length);
+    }
+
+    private static SeccompProgram read(Path entry, Architecture architecture, String depends, byte[] source)
+            throws IOException {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(Files.readAllBytes(entry)))) {
             if (in.readInt() != FORMAT || !in.readUTF().equals(architecture.kernelName())) {
                 throw new IOException("not an entry of this format");
+            }
+            if (!in.readUTF().equals(depends) || !Arrays.equals(in.readNBytes(in.readInt()), source)) {
+                throw new IOException("an entry for another profile, target or compiler"); // a name collision
             }
             int flags = in.readInt();
             int n = in.readInt();
@@ -123,11 +133,14 @@ public final class SeccompCache {
         }
     }
 
-    private void write(Path entry, SeccompProgram program) throws IOException {
+    private void write(Path entry, SeccompProgram program, String depends, byte[] source) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(FORMAT);
             out.writeUTF(program.architecture().kernelName());
+            out.writeUTF(depends);
+            out.writeInt(source.length);
+            out.write(source);
             out.writeInt(program.flags());
             out.writeInt(program.size());
             for (BpfInstruction insn : program.instructions()) {

@@ -50,6 +50,26 @@ class SeccompCacheTest {
     }
 
     @Test
+    void anEntryUnderAnotherEntrysNameIsNotUsed() throws Exception {
+        // entry names are checksums, so two may collide: an entry holds what it was compiled from
+        SeccompCache cache = new SeccompCache(dir.resolve("cache"));
+        Path allow = Files.writeString(dir.resolve("allow.json"), "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}");
+        SeccompProgram allowAll = cache.compile(SeccompOption.parse("seccomp=" + allow), TARGET).orElseThrow();
+        Path allowEntry;
+        try (Stream<Path> s = Files.list(dir.resolve("cache"))) {
+            allowEntry = s.findFirst().orElseThrow();
+        }
+        SeccompProgram standard = cache.compile(SeccompOption.DEFAULT, TARGET).orElseThrow();
+        try (Stream<Path> s = Files.list(dir.resolve("cache"))) {
+            Path defaultEntry = s.filter(e -> !e.equals(allowEntry)).findFirst().orElseThrow();
+            Files.copy(allowEntry, defaultEntry, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertThat(allowAll.instructions()).isNotEqualTo(standard.instructions());
+        assertThat(cache.compile(SeccompOption.DEFAULT, TARGET).orElseThrow().instructions())
+                .isEqualTo(standard.instructions());
+    }
+
+    @Test
     void aBadProfileIsRefusedAndNothingIsCached() throws Exception {
         SeccompCache cache = new SeccompCache(dir.resolve("cache"));
         Path profile = Files.writeString(dir.resolve("bad.json"), "{\"defaultAction\": \"SCMP_ACT_NOPE\"}");
