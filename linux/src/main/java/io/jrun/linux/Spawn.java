@@ -1,11 +1,9 @@
 package io.jrun.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /**
@@ -51,14 +49,11 @@ public final class Spawn {
 
     @SuppressWarnings("restricted")
     private static final class Native {
-        static final MethodHandle CALL; // int f(address, long×6)
         static final MemorySegment SPAWN, FA_INIT, FA_DESTROY, FA_OPEN, FA_DUP2, FA_CLOSE, FA_CLOSEFROM,
                 FA_CHDIR, FA_FCHDIR, ATTR_INIT, ATTR_DESTROY, ATTR_FLAGS, ATTR_SIGMASK, ATTR_SIGDEFAULT, ATTR_PGROUP;
 
         static {
             Linker linker = Linker.nativeLinker();
-            ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-            CALL = linker.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT, l, l, l, l, l, l));
             SPAWN = find(linker, "posix_spawn");
             FA_INIT = find(linker, "posix_spawn_file_actions_init");
             FA_DESTROY = find(linker, "posix_spawn_file_actions_destroy");
@@ -83,11 +78,8 @@ public final class Spawn {
     }
 
     private static int invoke(MemorySegment function, long a, long b, long c, long d, long e, long f) {
-        try {
-            return (int) Native.CALL.invokeExact(function, a, b, c, d, e, f);
-        } catch (Throwable t) {
-            throw new AssertionError("posix_spawn downcall failed", t);
-        }
+        // through the one shared signature: these return an error number, never errno
+        return (int) Syscall.callFunction(function, a, b, c, d, e, f, 0);
     }
 
     private static void check(String call, String path, int result) throws ErrnoException {

@@ -28,16 +28,23 @@ final class Syscall {
      */
     @SuppressWarnings("restricted")
     private static final class Handle {
-        static final MethodHandle SYSCALL;
+        /**
+         * The one downcall signature jrun links: {@code long f(long, ...)} with seven long
+         * arguments, the function's address first and errno captured. Each signature costs a
+         * cold JVM a stub class generated at run time (10-20 ms), so the posix_spawn family
+         * goes through it too (see {@link #callFunction}).
+         */
+        static final MethodHandle CALL;
+        static final MemorySegment SYSCALL;
         static final VarHandle ERRNO;
         static final long CAPTURE_SIZE;
 
         static {
             Linker linker = Linker.nativeLinker();
-            MemorySegment address = linker.defaultLookup().find("syscall")
+            SYSCALL = linker.defaultLookup().find("syscall")
                     .orElseThrow(() -> new UnsatisfiedLinkError("the C library has no syscall() function"));
             ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-            SYSCALL = linker.downcallHandle(address,
+            CALL = linker.downcallHandle(
                     FunctionDescriptor.of(l, l, l, l, l, l, l, l),
                     Linker.Option.firstVariadicArg(1),
                     Linker.Option.captureCallState("errno"));
@@ -109,11 +116,27 @@ final class Syscall {
         return SCRATCH.get();
     }
 
+    /**
+     * Calls the C function at {@code function} with up to seven integer or pointer arguments
+     * (extra ones are ignored by the callee) and returns its raw result; an {@code int} result
+     * is the low 32 bits. It goes through the variadic syscall signature, which is sound for a
+     * fixed-argument callee on both ABIs jrun supports: on x86_64 a variadic call only adds
+     * the vector-register count in %al, which such a callee ignores, and on aarch64 Linux
+     * variadic integer arguments travel in x0-x7 exactly like fixed ones.
+     */
+    static long callFunction(MemorySegment function, long a, long b, long c, long d, long e, long f, long g) {
+        try {
+            return (long) Handle.CALL.invokeExact(function, SCRATCH.get().memory, a, b, c, d, e, f, g);
+        } catch (Throwable t) {
+            throw new AssertionError("downcall failed", t);
+        }
+    }
+
     /** Calls {@code syscall(nr, a…f)}; returns the raw result, or -errno on failure. */
     static long raw(long nr, long a, long b, long c, long d, long e, long f) {
         MemorySegment capture = SCRATCH.get().memory; // errno lands at offset 0
         try {
-            long result = (long) Handle.SYSCALL.invokeExact(capture, nr, a, b, c, d, e, f);
+            long result = (long) Handle.CALL.invokeExact(Handle.SYSCALL, capture, nr, a, b, c, d, e, f);
             if (result == -1) {
                 return -(int) Handle.ERRNO.get(capture, 0L);
             }
