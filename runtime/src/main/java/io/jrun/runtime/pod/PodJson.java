@@ -48,7 +48,7 @@ final class PodJson {
         JsonNode n = JsonTrees.read(json);
         JsonNode app = n.path("app");
         return new PodManifest(text(n, "uuid"), n.path("name").asText(null), n.path("image").path("name").asText(),
-                n.path("image").path("id").asText(), Instant.parse(text(n, "created")), strings(app.path("argv")),
+                n.path("image").path("id").asText(), UtcInstants.parse(text(n, "created")), strings(app.path("argv")),
                 strings(app.path("env")), app.path("workingDir").asText("/"), app.path("user").asText(""),
                 n.path("hostname").asText(), n.path("network").asText("none"), n.path("readOnly").asBoolean(),
                 strings(n.path("volumes")), app.path("stopSignal").asText("SIGTERM"), n.path("removeOnExit").asBoolean(),
@@ -77,7 +77,7 @@ final class PodJson {
 
     static PodExit exit(byte[] json) throws IOException {
         JsonNode n = JsonTrees.read(json);
-        return new PodExit(n.path("exitCode").asInt(), text(n, "reason"), Instant.parse(text(n, "exited")),
+        return new PodExit(n.path("exitCode").asInt(), text(n, "reason"), UtcInstants.parse(text(n, "exited")),
                 n.path("message").asText(null));
     }
 
@@ -91,7 +91,7 @@ final class PodJson {
 
     static PodProcess process(byte[] json) throws IOException {
         JsonNode n = JsonTrees.read(json);
-        return new PodProcess(n.path("pid").asLong(), n.path("startTime").asLong(), Instant.parse(text(n, "started")));
+        return new PodProcess(n.path("pid").asLong(), n.path("startTime").asLong(), UtcInstants.parse(text(n, "started")));
     }
 
     private static String text(JsonNode n, String field) throws IOException {
