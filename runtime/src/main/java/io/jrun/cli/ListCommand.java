@@ -33,9 +33,9 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<PodStatus> pods = Pods.open(root.dir).list();
         if (format == Format.json) {
-            ArrayNode array = PodViews.JSON.createArrayNode();
+            ArrayNode array = PodViews.array();
             pods.forEach(p -> array.add(PodViews.json(p)));
-            System.out.println(PodViews.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+            PodViews.print(array);
             return 0;
         }
         Table table = new Table("UUID", "NAME", "IMAGE", "STATE", "STARTED", "EXITED", "EXIT CODE", "PID");

@@ -43,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
         if (format == Format.json) {
             var json = PodViews.json(p);
             PodViews.addCgroup(json, cgroup, usage);
-            System.out.println(PodViews.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            PodViews.print(json);
             return 0;
         }
         StringBuilder b = new StringBuilder();

@@ -44,14 +44,16 @@ public final class Training {
                 // the pod commands only, against a state dir that already holds the image and a
                 // compiled seccomp profile (aot-train.sh prepares it in a JVM of its own), so the
                 // cache holds what a run needs and not the fetch, the HTTP client or Jackson's
-                // databind (list --format json uses it: that one loads them from the jar)
+                // databind
                 Main.run("--version"),
                 Main.run("--dir", dir, "run", "--rm", image, "/bin/true"),
                 Main.run("--dir", dir, "run", "--rm", "-e", "A=1", "--net=host", "--read-only",
                         "--tmpfs", "/scratch", "-v", layout + ":/layout:ro", "-u", "0:0", image, "/bin/true"),
                 Main.run("--dir", dir, "run", "--name", "trained", image, "/bin/true"),
                 Main.run("--dir", dir, "list"),
+                Main.run("--dir", dir, "list", "--format", "json"),
                 Main.run("--dir", dir, "status", "trained"),
+                Main.run("--dir", dir, "status", "--format", "json", "trained"),
                 Main.run("--dir", dir, "rm", "trained"),
                 Main.run("--dir", dir, "gc", "--grace-period", "0"),
             } : new int[] {
