@@ -7,6 +7,7 @@ import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.Mounts;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.OpenFlags;
+import io.jrun.linux.Processes;
 import io.jrun.linux.Spawn;
 import io.jrun.runtime.seccomp.SeccompProgram;
 
@@ -46,14 +47,19 @@ final class ContainerEntry {
      * @param lastCap      from /proc, read before the setns
      * @param noNewPrivs   whether the app runs with no_new_privs, and so the process
      * @param seccomp      the filter, or null for none
+     * @param gateDirFd    the {@link EnterGate}'s directory, or -1 when the pod has no cgroup to wait for
      */
     record Plan(int appPidfd, int appRoot, Stdio stdio, String executable, List<String> argv, List<String> env,
                 String workingDir, User user, long capabilities, int lastCap, boolean noNewPrivs,
-                SeccompProgram seccomp) {
+                SeccompProgram seccomp, int gateDirFd) {
     }
 
     /** What the thread tells its starter, read after it has ended. */
     static final class Outcome {
+        /** The thread's own id: its gated child is in /proc/self/task/TID/children. */
+        volatile long tid;
+        /** Set when the thread is done with posix_spawn (or failed before it). */
+        volatile boolean spawnReturned;
         volatile long pid;
         /** posix_spawn's error: the exec's, or a file action's. */
         volatile ErrnoException spawnError;
@@ -65,8 +71,12 @@ final class ContainerEntry {
     static void run(Plan plan, Outcome outcome) {
         List<Fd> open = new ArrayList<>();
         try {
+            outcome.tid = Processes.gettid();
             Spawn.FileActions actions = new Spawn.FileActions();
             try {
+                if (plan.gateDirFd() >= 0) {
+                    EnterGate.addTo(actions, plan.gateDirFd()); // first: nothing happens in the child before it
+                }
                 int[] stdio = ContainerSetup.openStdio(plan.stdio(), open);
 
                 Namespaces.unshare(Namespaces.CLONE_FS); // setns(mnt) resets root and cwd: this thread's only
@@ -100,7 +110,8 @@ final class ContainerEntry {
                 }
 
                 try {
-                    // a cgroup goes here, with the launch's FIFO gate: see docs/architecture.md
+                    // blocks while the child waits in the gate (CLONE_VFORK): the starter puts it in
+                    // the pod's cgroup and releases it
                     outcome.pid = Spawn.spawn(plan.executable(), plan.argv(), plan.env(), actions,
                             Spawn.POSIX_SPAWN_SETSID, 0);
                 } catch (ErrnoException e) {
@@ -112,6 +123,7 @@ final class ContainerEntry {
         } catch (Throwable t) {
             outcome.failure = t;
         } finally {
+            outcome.spawnReturned = true;
             for (Fd fd : open) {
                 fd.closeQuietly();
             }

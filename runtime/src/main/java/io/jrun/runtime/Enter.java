@@ -10,6 +10,7 @@ import io.jrun.linux.FileTypes;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.Processes;
 import io.jrun.linux.ResolveFlags;
+import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.seccomp.SeccompProfileException;
 import io.jrun.runtime.seccomp.SeccompCache;
 import io.jrun.runtime.seccomp.SeccompProgram;
@@ -17,6 +18,8 @@ import io.jrun.runtime.seccomp.SeccompTarget;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Starts a process in a running pod's container, as {@code docker exec} does. On the caller's
@@ -26,6 +29,9 @@ import java.util.List;
  * bounding set. Then one fresh platform thread ({@link ContainerEntry}) joins the app's
  * namespaces with setns on its pidfd, takes its root, identity, capabilities, no_new_privs and
  * filter, and posix_spawns the command; it ends before {@link #start} returns.
+ *
+ * <p>The process waits in an {@link EnterGate} until this thread has put it in the pod's
+ * cgroup, so it and all it starts count against the pod's limits from its first instruction.
  *
  * <p>What the process gets: the app's mount, UTS, IPC, network, pid and cgroup namespaces;
  * the app's root directory; the {@code -u} user, else the app's uid, gid and supplementary
@@ -49,15 +55,89 @@ final class Enter {
             List<String> argv = spec.command().isEmpty() ? List.of(SHELL) : spec.command();
             String executable = executable(app.root(), argv.getFirst(), spec);
             checkWorkingDir(app.root(), spec);
-            ContainerEntry.Plan plan = new ContainerEntry.Plan(app.pidfd(), app.root(), spec.stdio(), executable, argv,
-                    ContainerSetup.withHome(spec.env(), user.home()), spec.workingDir(), user.user(),
-                    status.capBounding(), lastCap, status.noNewPrivs(), seccomp(spec, status, cache));
-            ContainerEntry.Outcome outcome = new ContainerEntry.Outcome();
-            // started here, from the caller's untransformed thread, and thrown away after
-            Thread entry = Thread.ofPlatform().name("jrun-enter").unstarted(() -> ContainerEntry.run(plan, outcome));
-            entry.start();
-            Threads.joinUninterruptibly(entry);
-            return started(spec, argv.getFirst(), outcome);
+            SeccompProgram seccomp = seccomp(spec, status, cache);
+            try (EnterGate gate = gate(spec, user.user())) {
+                ContainerEntry.Plan plan = new ContainerEntry.Plan(app.pidfd(), app.root(), spec.stdio(), executable, argv,
+                        ContainerSetup.withHome(spec.env(), user.home()),
+                        spec.workingDir(), user.user(), status.capBounding(), lastCap, status.noNewPrivs(), seccomp,
+                        gate == null ? -1 : gate.dirFd());
+                ContainerEntry.Outcome outcome = new ContainerEntry.Outcome();
+                // started here, from the caller's untransformed thread, and thrown away after
+                Thread entry = Thread.ofPlatform().name("jrun-enter").unstarted(() -> ContainerEntry.run(plan, outcome));
+                entry.start();
+                Throwable admission = gate == null ? null : admit(entry, outcome, gate, spec.cgroup());
+                Threads.joinUninterruptibly(entry);
+                if (admission != null) {
+                    if (outcome.pid > 0) {
+                        reap(outcome.pid); // killed in the gate: it never ran
+                    }
+                    if (outcome.terminalFd >= 0) {
+                        new Fd(outcome.terminalFd).closeQuietly();
+                    }
+                    throw failure(spec, admission);
+                }
+                return started(spec, argv.getFirst(), outcome);
+            }
+        }
+    }
+
+    private static void reap(long pid) {
+        try {
+            Processes.kill(pid, Processes.SIGKILL);
+        } catch (ErrnoException ignored) {
+            // gone already
+        }
+        try {
+            Processes.wait4(pid, 0);
+        } catch (ErrnoException ignored) {
+            // reaped already
+        }
+    }
+
+    /** The gate, when the pod has a cgroup to put the process in. */
+    private static EnterGate gate(EnterSpec spec, User user) throws LaunchException {
+        if (spec.cgroup() == null || !spec.cgroup().exists()) {
+            return null; // a pod started without a cgroup (or an older jrun's): nothing to join
+        }
+        try {
+            return EnterGate.create(spec.podDir(), user);
+        } catch (ErrnoException e) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "cannot make the gate for the process in pod "
+                    + spec.pod() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * While the entry thread sits in posix_spawn: finds its child waiting in the gate, puts it
+     * in the pod's cgroup and lets it go. On failure the child is killed in the gate (it never
+     * ran) and the failure is returned.
+     */
+    private static Throwable admit(Thread entry, ContainerEntry.Outcome outcome, EnterGate gate, PodCgroup cgroup) {
+        BooleanSupplier returned = () -> outcome.spawnReturned;
+        long child = 0;
+        try {
+            while (outcome.tid == 0 && entry.isAlive()) {
+                LockSupport.parkNanos(20_000);
+            }
+            if (outcome.tid == 0) {
+                return null; // the thread failed before it spawned: its outcome says why
+            }
+            child = Gate.spawnedChild(outcome.tid, returned);
+            if (child == 0 || !Gate.awaitChildInGate(child, returned)) {
+                return null; // posix_spawn returned: it says why
+            }
+            cgroup.place(child);
+            gate.release();
+            return null;
+        } catch (Throwable t) {
+            if (child != 0) {
+                try {
+                    Processes.kill(child, Processes.SIGKILL); // not reaped yet: posix_spawn still waits for it
+                } catch (ErrnoException ignored) {
+                    // gone already
+                }
+            }
+            return t;
         }
     }
 

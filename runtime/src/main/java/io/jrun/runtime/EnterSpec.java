@@ -3,7 +3,10 @@ package io.jrun.runtime;
 import io.jrun.runtime.pod.PodProcess;
 import io.jrun.runtime.pod.PodStatus;
 
+import io.jrun.runtime.cgroup.PodCgroup;
+
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +26,11 @@ import java.util.Map;
  * @param user       the request's {@code USER[:GROUP]}, or null for the app's identity
  * @param seccomp    the profile the pod recorded, or null when its jrun did not record one
  * @param stdio      where the process's stdin, stdout and stderr go
+ * @param podDir     the pod's directory, where the process's gate is made
+ * @param cgroup     the pod's cgroup, which the process joins before it runs; null when the pod has none
  */
 record EnterSpec(String pod, PodProcess app, List<String> command, List<String> env, String workingDir, String user,
-                 PodSeccomp seccomp, Stdio stdio) {
+                 PodSeccomp seccomp, Stdio stdio, Path podDir, PodCgroup cgroup) {
     EnterSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -47,7 +52,7 @@ record EnterSpec(String pod, PodProcess app, List<String> command, List<String> 
         env.forEach((k, v) -> entries.add(k + "=" + v));
         String workingDir = request.workingDir() != null ? request.workingDir() : pod.manifest().workingDir();
         return new EnterSpec(label, pod.process(), request.command(), entries, workingDir, request.user(),
-                PodSeccomp.ofPod(pod).orElse(null), stdio);
+                PodSeccomp.ofPod(pod).orElse(null), stdio, pod.dir(), PodCgroupRecord.of(pod).orElse(null));
     }
 
     private static void put(Map<String, String> env, String entry) {

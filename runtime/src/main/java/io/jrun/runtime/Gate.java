@@ -11,6 +11,8 @@ import io.jrun.linux.Processes;
 import io.jrun.linux.Spawn;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -49,6 +51,25 @@ final class Gate {
     /** The blocking open, as the first file action, onto {@code placeholderFd}. */
     static void addTo(Spawn.FileActions actions, int placeholderFd) throws ErrnoException {
         actions.open(placeholderFd, PATH_IN_CONTAINER, OpenFlags.O_RDONLY, 0);
+    }
+
+    /**
+     * The pid of thread {@code tid}'s child, from /proc/self/task/TID/children: posix_spawn
+     * cannot tell it while the child waits in a gate (CLONE_VFORK blocks the spawner). 0 if
+     * {@code returned} says posix_spawn returned first.
+     */
+    static long spawnedChild(long tid, BooleanSupplier returned) throws IOException {
+        Path children = Path.of("/proc/self/task/" + tid + "/children");
+        while (true) {
+            String text = Files.readString(children).strip();
+            if (!text.isEmpty()) {
+                return Long.parseLong(text.split(" ")[0]);
+            }
+            if (returned.getAsBoolean()) {
+                return 0;
+            }
+            LockSupport.parkNanos(20_000);
+        }
     }
 
     /**

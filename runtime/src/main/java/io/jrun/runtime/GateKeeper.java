@@ -7,9 +7,6 @@ import io.jrun.linux.OpenFlags;
 import io.jrun.linux.Processes;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -39,7 +36,7 @@ final class GateKeeper {
         BooleanSupplier abandoned = () -> handoff.spawnReturned; // made before setns: no class loading after
         long child = 0;
         try {
-            child = gatedChild(handoff);
+            child = Gate.spawnedChild(handoff.setupTid, abandoned);
             if (child == 0) {
                 return; // posix_spawn returned before a child showed: it failed, and says why
             }
@@ -73,25 +70,6 @@ final class GateKeeper {
                     // it is gone already
                 }
             }
-        }
-    }
-
-    /**
-     * The pid of the setup thread's child, from /proc/self/task/TID/children: posix_spawn
-     * cannot tell it while the child waits in the gate (CLONE_VFORK blocks the spawner).
-     * 0 if posix_spawn returned first.
-     */
-    private static long gatedChild(Handoff handoff) throws IOException {
-        Path children = Path.of("/proc/self/task/" + handoff.setupTid + "/children");
-        while (true) {
-            String text = Files.readString(children).strip();
-            if (!text.isEmpty()) {
-                return Long.parseLong(text.split(" ")[0]);
-            }
-            if (handoff.spawnReturned) {
-                return 0;
-            }
-            LockSupport.parkNanos(20_000);
         }
     }
 }

@@ -183,6 +183,25 @@ class EnterTest {
     }
 
     @Test
+    void theProcessIsInThePodsCgroupBeforeItRuns() throws Exception {
+        try (BackgroundPod pod = new BackgroundPod("true")) {
+            Path podDir = state.resolve("pods/run").resolve(pod.uuid);
+            assertThat(podDir.resolve("cgroup")).as("the pod has a cgroup").isRegularFile();
+            for (String user : List.of("0", "app")) {
+                // its first instruction already runs in the pod's cgroup: the root of its cgroup namespace
+                JrunCli.Result r = enter("-u", user, pod.uuid, "sh", "-c",
+                        "grep ^0:: /proc/self/cgroup; grep -qx $$ /sys/fs/cgroup/cgroup.procs && echo listed");
+                assertThat(r.exitCode()).as(r.toString()).isZero();
+                assertThat(r.stdout()).as("as user " + user).isEqualTo("0::/\nlisted\n");
+            }
+            try (Stream<Path> entries = Files.list(podDir)) {
+                assertThat(entries.map(p -> p.getFileName().toString())).as("the gates are gone")
+                        .noneMatch(n -> n.startsWith(".enter-"));
+            }
+        }
+    }
+
+    @Test
     void theSeccompProfileIsThePodsEvenWhenItsFileChangedSince() throws Exception {
         Path profile = Files.writeString(dir.resolve("no-mkdir.json"), """
                 {"defaultAction": "SCMP_ACT_ALLOW",
