@@ -30,7 +30,10 @@ class RawModeRestoreTest {
         try (UserTerminal user = UserTerminal.open(WindowSize.of(24, 80))) {
             Termios before = Terminals.attributes(user.slaveFd());
             String java = ProcessHandle.current().info().command().orElseThrow();
-            Process probe = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+            // env resets the three signals to their defaults: a test run started in the background
+            // of a shell inherits SIGINT ignored, and a JVM leaves an ignored signal ignored
+            Process probe = new ProcessBuilder(List.of("env", "--default-signal=HUP,INT,TERM", java,
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                     "-Xmx64m", "-cp", System.getProperty("java.class.path"), "io.jrun.runtime.terminal.RawModeProbe", how))
                     .redirectInput(new File(user.slavePath()))
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
