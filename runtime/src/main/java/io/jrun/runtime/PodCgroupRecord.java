@@ -64,6 +64,15 @@ final class PodCgroupRecord {
         }
     }
 
+    /** Removes the cgroup a pod that does not run recorded, killing what is left in it (jrun rm). */
+    static void removeOf(PodStatus pod) throws IOException {
+        Optional<PodCgroup> recorded = of(pod);
+        if (recorded.isPresent() && !recorded.get().remove(REMOVE_WAIT_MILLIS)) {
+            throw new IOException("cannot remove the cgroup " + recorded.get().dir() + " of pod " + pod.uuid()
+                    + ": processes in it did not die; try jrun gc later");
+        }
+    }
+
     /** Removes a cgroup that no app has run in (a launch that failed); quietly, as the failure says more. */
     static void discard(PodCgroup cgroup) {
         if (cgroup != null) {

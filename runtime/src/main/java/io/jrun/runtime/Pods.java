@@ -245,6 +245,7 @@ public final class Pods {
             }
             pod = stop(pod, java.time.Duration.ZERO, true);
         }
+        PodCgroupRecord.removeOf(pod); // an abandoned pod's app may still run in it: it is killed with it
         store.remove(pod);
     }
 
@@ -264,9 +265,14 @@ public final class Pods {
 
     /** rkt's two-pass gc: see {@link PodCollector}. */
     public PodCollector.Result gc(java.time.Duration gracePeriod, boolean markOnly) throws IOException {
+        if (!markOnly) {
+            // first while the pods this gc removes still record their cgroups (unrecorded ones
+            // wait out PodCgroupRecord.FOREIGN_GRACE), then for pods removed meanwhile
+            PodCgroupRecord.sweepStale(store);
+        }
         PodCollector.Result result = new PodCollector(store).collect(gracePeriod, markOnly);
         if (!markOnly) {
-            PodCgroupRecord.sweepStale(store); // of pods whose supervisor died, or that were removed meanwhile
+            PodCgroupRecord.sweepStale(store);
         }
         return result;
     }

@@ -165,26 +165,48 @@ class PodLifecycleTest {
 
     @Test
     void aSigkilledSupervisorLeavesAnAbandonedPodThatGcCleansUpFully() throws Exception {
+        Abandoned pod = abandonedPod();
+        // the lock went with the supervisor: the pod is no longer running, and says why
+        assertThat(status(pod.uuid, "state")).isEqualTo("exited");
+        assertThat(ok("status", pod.uuid).stdout()).contains("reason=abandoned").contains("the app still runs");
+        assertThat(ok("list").stdout()).contains("exited (abandoned)");
+        assertThat(ProcessHandle.of(pod.app)).as("the app outlives its supervisor").isPresent();
+
+        JrunCli.Result gc = ok("gc", "--grace-period", "0");
+        assertThat(gc.stdout()).isEqualTo("marked " + pod.uuid + "\nremoved " + pod.uuid + "\n");
+        pod.assertGone("gc");
+    }
+
+    @Test
+    void rmOfAnAbandonedPodEndsItsAppAndRemovesItsCgroup() throws Exception {
+        Abandoned pod = abandonedPod();
+        ok("rm", pod.uuid);
+        pod.assertGone("rm");
+    }
+
+    /** A detached pod whose supervisor was SIGKILLed: its app runs on, in its cgroup. */
+    private Abandoned abandonedPod() throws Exception {
         String uuid = ok("run", "-d", busybox, "sh", "-c", "while :; do sleep 0.1; done").stdout().strip();
         Path pod = state.resolve("pods/run").resolve(uuid);
         long app = JSON.readTree(pod.resolve("pid.json").toFile()).get("pid").asLong();
+        Path cgroup = Path.of(Files.readString(pod.resolve("cgroup")).strip());
+        assertThat(Files.readAllLines(cgroup.resolve("cgroup.procs"))).contains(Long.toString(app));
         long supervisor = ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--detached-child")
                         && List.of(a).contains(state.toString())).orElse(false))
                 .findFirst().orElseThrow().pid();
         ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
         ProcessHandle.of(supervisor).ifPresent(p -> p.onExit().join());
-        // the lock went with the supervisor: the pod is no longer running, and says why
-        assertThat(status(uuid, "state")).isEqualTo("exited");
-        assertThat(ok("status", uuid).stdout()).contains("reason=abandoned").contains("the app still runs");
-        assertThat(ok("list").stdout()).contains("exited (abandoned)");
-        assertThat(ProcessHandle.of(app)).as("the app outlives its supervisor").isPresent();
+        return new Abandoned(uuid, pod, app, cgroup);
+    }
 
-        JrunCli.Result gc = ok("gc", "--grace-period", "0");
-        assertThat(gc.stdout()).isEqualTo("marked " + uuid + "\nremoved " + uuid + "\n");
-        ProcessHandle.of(app).ifPresent(p -> p.onExit().join());
-        assertThat(ProcessHandle.of(app)).as("gc ended the abandoned app").isEmpty();
-        assertThat(pod).doesNotExist();
+    private record Abandoned(String uuid, Path dir, long app, Path cgroup) {
+        void assertGone(String by) {
+            ProcessHandle.of(app).ifPresent(p -> p.onExit().join());
+            assertThat(ProcessHandle.of(app)).as(by + " ended the abandoned app").isEmpty();
+            assertThat(dir).doesNotExist();
+            assertThat(cgroup).as(by + " removed the pod's cgroup").doesNotExist();
+        }
     }
 
     @Test

@@ -399,9 +399,16 @@ class RunTest {
         // The app outlives its supervisor, as with runc and crun (see docs/architecture.md):
         // the pod reads as abandoned (lock free, no exit.json) and the host has no trace of it.
         ProcessHandle orphan = ProcessHandle.of(app).orElseThrow();
+        Path cgroup = Path.of(Files.readString(pod.resolve("cgroup")).strip());
         try {
             assertThat(pod.resolve("exit.json")).doesNotExist();
             assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).isEqualTo(mountsBefore);
+            // jrun gc ends the abandoned app and removes the pod with its cgroup
+            JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
+            assertThat(gc.exitCode()).as(gc.toString()).isZero();
+            assertThat(orphan.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(pod).doesNotExist();
+            assertThat(cgroup).as("the pod's cgroup").doesNotExist();
         } finally {
             orphan.destroyForcibly();
             orphan.onExit().get(60, TimeUnit.SECONDS);
