@@ -27,6 +27,19 @@ public record Digest(String algorithm, String hex) {
         }
     }
 
+    // equals and hashCode written out: a record's generated ones are linked at their first call
+    // through an invokedynamic bootstrap (ObjectMethods) that the AOT cache does not pre-link,
+    // a few milliseconds of each jrun run, which keys a map by digest.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Digest d && algorithm.equals(d.algorithm) && hex.equals(d.hex);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * algorithm.hashCode() + hex.hashCode();
+    }
+
     /** Parses {@code sha256:<64 hex>}; throws IllegalArgumentException with a clear message. */
     public static Digest parse(String text) {
         int colon = text.indexOf(':');

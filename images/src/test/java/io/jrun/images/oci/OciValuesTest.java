@@ -25,6 +25,18 @@ class OciValuesTest {
     }
 
     @Test
+    void digestsAreEqualByValue() {
+        String hex = "a".repeat(64);
+        Digest a = Digest.parse("sha256:" + hex);
+        Digest b = new Digest("sha256", hex);
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a).isNotEqualTo(Digest.parse("sha256:" + "b".repeat(64)));
+        assertThat(Digest.parse("sha512:" + "a".repeat(128))).isNotEqualTo(Digest.parse("sha512:" + "b".repeat(128)));
+        assertThat(a).isNotEqualTo(hex);
+        assertThat(java.util.Set.of(a, Digest.parse("sha256:" + "b".repeat(64)))).contains(b);
+    }
+
+    @Test
     void platformsParseAndMatchWithOptionalVariants() {
         assertThat(Platform.parse("linux/x86_64")).isEqualTo(new Platform("linux", "amd64", null));
         assertThat(Platform.parse("linux/arm64/v8").toString()).isEqualTo("linux/arm64/v8");
