@@ -44,11 +44,17 @@ public final class CapabilityNames {
 
     /** The number of a canonical name ({@link #canonical}); not for ALL. */
     public static int number(String canonicalName) {
-        Integer number = BY_NAME.get(canonicalName);
-        if (number == null) {
+        int number = numberOrMinusOne(canonicalName);
+        if (number < 0) {
             throw new IllegalArgumentException("not a capability name: " + canonicalName);
         }
         return number;
+    }
+
+    /** The number of a CAP_* name, or -1 when there is no such capability (for profile parsing). */
+    public static int numberOrMinusOne(String canonicalName) {
+        Integer number = BY_NAME.get(canonicalName);
+        return number == null ? -1 : number;
     }
 
     /** The name of capability {@code number}, or {@code CAP_<number>} for one jrun has no name for. */

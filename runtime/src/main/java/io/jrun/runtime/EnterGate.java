@@ -1,7 +1,6 @@
 package io.jrun.runtime;
 
 import io.jrun.linux.AtFlags;
-import io.jrun.linux.Errno;
 import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Fd;
 import io.jrun.linux.FileSyscalls;
@@ -67,15 +66,7 @@ final class EnterGate implements AutoCloseable {
 
     /** Opens the write end, which lets the child go on; false when no reader waits (it died). */
     boolean release() throws ErrnoException {
-        try (Fd writer = FileSyscalls.openat(dirFd.value(), FIFO, OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK
-                | OpenFlags.O_CLOEXEC, 0)) {
-            return true;
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENXIO) {
-                return false;
-            }
-            throw e;
-        }
+        return Gate.openWriteEnd(dirFd.value(), FIFO);
     }
 
     @Override

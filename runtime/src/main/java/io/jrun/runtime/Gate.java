@@ -94,8 +94,15 @@ final class Gate {
      */
     static boolean release(int procSelfFdDir, int fifoFd) throws ErrnoException {
         FileSyscalls.unlinkat(AtFlags.AT_FDCWD, PATH_IN_CONTAINER, 0);
-        try (Fd writer = FileSyscalls.openat(procSelfFdDir, String.valueOf(fifoFd),
-                OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0)) {
+        return openWriteEnd(procSelfFdDir, String.valueOf(fifoFd));
+    }
+
+    /**
+     * Opens and closes the write end of the FIFO {@code name} under {@code dirFd}, which lets the
+     * reader blocked in its open go on. Non-blocking: false when no reader waits (ENXIO).
+     */
+    static boolean openWriteEnd(int dirFd, String name) throws ErrnoException {
+        try (Fd writer = FileSyscalls.openat(dirFd, name, OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0)) {
             return true;
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENXIO) {

@@ -1,10 +1,11 @@
 package io.jrun.nativetests.security;
 
 import io.jrun.nativetests.fetch.JrunCli;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * modules, kexec), the expected outcome is this kernel's, decided from the host before the
  * containers run, never skipped.
  */
+@ExtendWith(HostLeftAsItWas.class)
 class EscapeSuiteTest {
     private static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EBADF = 9, EINVAL = 22, EROFS = 30, ENOSYS = 38,
             ESTALE = 116;
@@ -49,7 +51,6 @@ class EscapeSuiteTest {
     /** A host process: the test's own JVM. */
     static final long HOST_PID = ProcessHandle.current().pid();
 
-    private String mountsBefore;
 
     @BeforeAll
     static void runTheProbes() throws Exception {
@@ -60,14 +61,9 @@ class EscapeSuiteTest {
         privileged = runProbes(List.of("--privileged"));
     }
 
-    @BeforeEach
-    void recordMounts() throws Exception {
-        mountsBefore = Containers.mountTable();
-    }
-
     @AfterEach
-    void nothingLeft() throws Exception {
-        containers.assertNothingLeft(mountsBefore);
+    void noPodHalfMade() throws Exception {
+        containers.assertNoPodHalfMade();
     }
 
     /** The raw system call probes, x86_64 numbers. */

@@ -2,11 +2,12 @@ package io.jrun.nativetests.security;
 
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.DerivedImage;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
 import io.jrun.nativetests.harness.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * could name one. jrun changes into the working directory by descriptor, opened inside the
  * root before the spawn, and refuses working directories in /proc.
  */
+@ExtendWith(HostLeftAsItWas.class)
 class FdLeakTest {
     @TempDir
     static Path state;
@@ -35,21 +37,15 @@ class FdLeakTest {
 
     @TempDir
     Path dir;
-    private String mountsBefore;
 
     @BeforeAll
     static void open() throws Exception {
         containers = Containers.open(state);
     }
 
-    @BeforeEach
-    void recordMounts() throws Exception {
-        mountsBefore = Containers.mountTable();
-    }
-
     @AfterEach
-    void nothingLeft() throws Exception {
-        containers.assertNothingLeft(mountsBefore);
+    void noPodHalfMade() throws Exception {
+        containers.assertNoPodHalfMade();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.jrun.nativetests.security;
 
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.DerivedImage;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
 import io.jrun.nativetests.harness.TestImages;
 import io.jrun.nativetests.harness.Tools;
 import org.junit.jupiter.api.AfterAll;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Hostile images through {@code jrun run}: each is refused or contained, and nothing is written
  * outside the pod's and the store's directories (a sentinel directory on the host stays empty).
  */
+@ExtendWith(HostLeftAsItWas.class)
 class HostileImageRunTest {
     /** A host directory that an escaping write would reach. */
     static final Path SENTINEL = Path.of("/tmp/jrun-security-sentinel-" + ProcessHandle.current().pid());
@@ -39,7 +42,6 @@ class HostileImageRunTest {
 
     @TempDir
     Path dir;
-    private String mountsBefore;
 
     @BeforeAll
     static void open() throws Exception {
@@ -55,12 +57,11 @@ class HostileImageRunTest {
     void before() throws Exception {
         Tools.deleteTree(SENTINEL);
         Files.createDirectories(SENTINEL);
-        mountsBefore = Containers.mountTable();
     }
 
     @AfterEach
     void nothingLeft() throws Exception {
-        containers.assertNothingLeft(mountsBefore);
+        containers.assertNoPodHalfMade();
         try (Stream<Path> s = Files.list(SENTINEL)) {
             assertThat(s).as("nothing written outside the container").isEmpty();
         }

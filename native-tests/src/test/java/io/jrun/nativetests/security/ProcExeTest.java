@@ -2,11 +2,12 @@ package io.jrun.nativetests.security;
 
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.DerivedImage;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
 import io.jrun.nativetests.harness.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * at /lib64/ld-linux-x86-64.so.2 that exits 42: the host's java, started in the container,
  * would be loaded by it, so 42 would prove the escape.
  */
+@ExtendWith(HostLeftAsItWas.class)
 class ProcExeTest {
     private static final int REEXEC_MARKER = 42;
 
@@ -39,7 +41,6 @@ class ProcExeTest {
     static Containers containers;
     static String image;
 
-    private String mountsBefore;
 
     @BeforeAll
     static void image() throws Exception {
@@ -60,14 +61,9 @@ class ProcExeTest {
         image = containers.fetch(DerivedImage.withLayer(TestImages.layout("busybox"), images.resolve("exe"), layer, c -> { }));
     }
 
-    @BeforeEach
-    void recordMounts() throws Exception {
-        mountsBefore = Containers.mountTable();
-    }
-
     @AfterEach
-    void nothingLeft() throws Exception {
-        containers.assertNothingLeft(mountsBefore);
+    void noPodHalfMade() throws Exception {
+        containers.assertNoPodHalfMade();
     }
 
     private static JrunCli.Result run(String... args) throws Exception {

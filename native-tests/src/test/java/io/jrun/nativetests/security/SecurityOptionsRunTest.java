@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.DerivedImage;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
 import io.jrun.nativetests.harness.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code unmask=}, and {@code --privileged}, seen from inside the container; bad values are
  * refused before anything is made; pod.json records what the app runs with.
  */
+@ExtendWith(HostLeftAsItWas.class)
 class SecurityOptionsRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NONE = "0000000000000000";
@@ -41,7 +43,6 @@ class SecurityOptionsRunTest {
 
     @TempDir
     Path dir;
-    private String mountsBefore;
 
     @BeforeAll
     static void open() throws Exception {
@@ -52,14 +53,9 @@ class SecurityOptionsRunTest {
                 c -> { }));
     }
 
-    @BeforeEach
-    void recordMounts() throws Exception {
-        mountsBefore = Containers.mountTable();
-    }
-
     @AfterEach
-    void nothingLeft() throws Exception {
-        containers.assertNothingLeft(mountsBefore);
+    void noPodHalfMade() throws Exception {
+        containers.assertNoPodHalfMade();
     }
 
     private static String status(String... options) throws Exception {

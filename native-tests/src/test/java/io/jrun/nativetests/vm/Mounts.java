@@ -1,5 +1,7 @@
 package io.jrun.nativetests.vm;
 
+import io.jrun.runtime.MountInfo;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,22 +43,7 @@ record Mounts(List<Mount> all) {
         String[] halves = line.split(" - ", 2);
         String[] left = halves[0].split(" ");
         String[] right = halves[1].split(" ");
-        return new Mount(unescape(left[4]), right[0], unescape(right[1]),
+        return new Mount(MountInfo.unescape(left[4]), right[0], MountInfo.unescape(right[1]),
                 Arrays.asList(left[5].split(",")), Arrays.asList(right[2].split(",")));
-    }
-
-    /** mountinfo writes space, tab, newline and backslash as octal escapes. */
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).chars().allMatch(Character::isDigit)) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

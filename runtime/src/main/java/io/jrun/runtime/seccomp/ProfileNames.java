@@ -1,13 +1,9 @@
 package io.jrun.runtime.seccomp;
 
 import io.jrun.linux.Architecture;
-import io.jrun.linux.Capabilities;
+import io.jrun.runtime.CapabilityNames;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The vocabularies a docker/OCI profile uses besides actions and operators: libseccomp's
@@ -30,9 +26,6 @@ final class ProfileNames {
             "mips64n32", "mipsel64", "mipsel64n32", "mips3l64n32", "ppc", "ppc64", "ppc64le", "s390", "s390x", "parisc",
             "parisc64", "riscv64", "loong64", "loongarch64", "m68k", "sh", "sheb");
 
-    /** CAP_* name to number, from the constants of {@link Capabilities}. */
-    private static final Map<String, Integer> CAPABILITIES = capabilities();
-
     /** The short name docker's includes/excludes give {@code architecture}. */
     static String ruleArch(Architecture architecture) {
         return switch (architecture) {
@@ -43,21 +36,6 @@ final class ProfileNames {
 
     /** The number of capability {@code name} (e.g. CAP_SYS_ADMIN), or -1. */
     static int capability(String name) {
-        Integer number = CAPABILITIES.get(name);
-        return number == null ? -1 : number;
-    }
-
-    private static Map<String, Integer> capabilities() {
-        Map<String, Integer> names = new TreeMap<>();
-        for (Field f : Capabilities.class.getFields()) {
-            if (f.getName().startsWith("CAP_") && f.getType() == int.class && Modifier.isStatic(f.getModifiers())) {
-                try {
-                    names.put(f.getName(), f.getInt(null));
-                } catch (IllegalAccessException e) {
-                    throw new AssertionError(e);
-                }
-            }
-        }
-        return Map.copyOf(names);
+        return CapabilityNames.numberOrMinusOne(name);
     }
 }
