@@ -344,4 +344,16 @@ public final class FileSyscalls {
         MemorySegment.copy(value, 0, segment, ValueLayout.JAVA_BYTE, 0, value.length);
         return segment;
     }
+
+    /**
+     * umask(2): the calling thread's file mode creation mask (per thread once it has unshared
+     * CLONE_FS, as the launch's setup thread has); returns the previous one.
+     */
+    public static int umask(int mask) {
+        try {
+            return (int) call("umask", null, NR.umask(), mask & 0777);
+        } catch (ErrnoException e) {
+            throw new AssertionError("umask cannot fail", e);
+        }
+    }
 }

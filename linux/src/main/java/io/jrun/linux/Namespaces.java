@@ -71,6 +71,14 @@ public final class Namespaces {
         call("sethostname", name, NR.sethostname(), address, bytes.length);
     }
 
+    /** setdomainname(2) in the calling thread's UTS namespace (the NIS domain name). */
+    public static void setdomainname(String name) throws ErrnoException {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        Syscall.Scratch s = Syscall.scratch();
+        long address = s.cstring(Syscall.Scratch.PATH1, "setdomainname", name);
+        call("setdomainname", name, NR.setdomainname(), address, bytes.length);
+    }
+
     /** The node name (hostname) the calling thread's UTS namespace reports, from uname(2). */
     public static String hostname() throws ErrnoException {
         // struct utsname: six char[65] fields: sysname, nodename, release, version, machine, domainname

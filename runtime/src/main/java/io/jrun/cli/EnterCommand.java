@@ -2,8 +2,8 @@ package io.jrun.cli;
 
 import io.jrun.runtime.EnterRequest;
 import io.jrun.runtime.Pods;
-import io.jrun.runtime.RunningContainer;
-import io.jrun.runtime.Stdio;
+import io.jrun.runtime.launch.RunningContainer;
+import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.terminal.HostTerminal;
 import io.jrun.runtime.terminal.TerminalSession;
@@ -60,7 +60,7 @@ final class EnterCommand implements Callable<Integer> {
         PodStatus target = pods.find(pod);
 
         HostTerminal host = HostTerminal.standard();
-        Stdio stdio = tty ? Stdio.terminal(host.windowSize()) : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
+        Stdio stdio = tty ? Stdio.inherit() : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
         try (SignalForwarder signals = SignalForwarder.install()) {
             RunningContainer process = pods.enter(target, request, stdio);
             signals.forwardTo(process::signal);
@@ -83,6 +83,6 @@ final class EnterCommand implements Callable<Integer> {
         if (tty && interactive && !HostTerminal.standard().inputIsTerminal()) {
             throw new IllegalArgumentException("the input device is not a TTY: drop -t, or run jrun from a terminal");
         }
-        return new EnterRequest(args, environment, workingDir, user);
+        return new EnterRequest(args, environment, workingDir, user, tty, tty ? RunCommand.consoleSize(HostTerminal.standard()) : null);
     }
 }

@@ -30,7 +30,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         }
         err.flush();
         // a launch failure carries docker's code: 126 cannot execute, 127 not found
-        return e instanceof io.jrun.runtime.LaunchException launch ? launch.exitCode() : ExitCodes.JRUN_ERROR;
+        return e instanceof io.jrun.runtime.launch.LaunchException launch ? launch.exitCode() : ExitCodes.JRUN_ERROR;
     }
 
     static int parameterError(ParameterException e, String[] args) {

@@ -4,14 +4,15 @@ import io.jrun.images.Images;
 import io.jrun.images.fetch.FetchListener;
 import io.jrun.images.source.ImageLocation;
 import io.jrun.linux.Terminals;
-import io.jrun.runtime.ContainerSpec;
-import io.jrun.runtime.MountSpec;
-import io.jrun.runtime.Network;
+import io.jrun.runtime.prepare.EffectiveConfig;
+import io.jrun.runtime.spec.ConsoleSize;
+import io.jrun.runtime.prepare.MountSpec;
+import io.jrun.runtime.prepare.Network;
 import io.jrun.runtime.Pods;
-import io.jrun.runtime.RunRequest;
+import io.jrun.runtime.prepare.RunRequest;
 import io.jrun.runtime.RunningPod;
-import io.jrun.runtime.SecurityOptions;
-import io.jrun.runtime.Stdio;
+import io.jrun.runtime.prepare.SecurityOptions;
+import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.pod.PodStore;
 import io.jrun.runtime.seccomp.SeccompOption;
 import io.jrun.runtime.terminal.HostTerminal;
@@ -146,9 +147,10 @@ final class RunCommand implements Callable<Integer> {
         }
 
         HostTerminal host = HostTerminal.standard();
-        Stdio stdio = tty ? Stdio.terminal(host.windowSize()) : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
+        Stdio stdio = tty ? Stdio.inherit() : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);
+        ConsoleSize size = tty ? consoleSize(host) : null;
         try (SignalForwarder signals = SignalForwarder.install()) {
-            RunningPod pod = pods.run(request, stdio, this::saveUuid);
+            RunningPod pod = pods.run(request, stdio, size, this::saveUuid);
             signals.forwardTo(SystemdOptions.stopSignalFor(pod));
             systemd.launched(pod);
             if (systemd.handsOver()) {
@@ -163,6 +165,12 @@ final class RunCommand implements Callable<Integer> {
             }
             return pod.waitForExit();
         }
+    }
+
+    /** The user's terminal's size, for the container's terminal from the start. */
+    static ConsoleSize consoleSize(HostTerminal host) {
+        var size = host.windowSize();
+        return new ConsoleSize(size.rows(), size.columns());
     }
 
     private void saveUuid(String uuid) {
@@ -204,7 +212,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the input device is not a TTY: drop -t, or run jrun from a terminal");
         }
         if (workingDir != null) {
-            ContainerSpec.checkWorkingDir(workingDir);
+            EffectiveConfig.checkWorkingDir(workingDir);
         }
         SecurityOpts opts = SecurityOpts.parse(securityOpts);
         SecurityOptions security = new SecurityOptions(privileged, capAdd, capDrop, opts.noNewPrivileges(), opts.unmask());
@@ -213,9 +221,11 @@ final class RunCommand implements Callable<Integer> {
             seccomp.profile(); // a missing or malformed profile fails here, before anything is created
         }
         ImageLocation.parse(image); // a malformed reference fails here
-        return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
-                Network.parse(network), readOnly, tty, interactive, remove, opts.seccomp(), security,
-                cgroupOptions.limits(), cgroupOptions.cgroupParent, systemd.listenFds());
+        return RunRequest.builder(image).command(args).entrypoint(entrypoint).env(environment).workingDir(workingDir)
+                .user(user).name(name).hostname(hostname).mounts(mounts, mountArgs).network(Network.parse(network))
+                .readOnly(readOnly).terminal(tty).interactive(interactive).removeOnExit(remove).seccomp(opts.seccomp())
+                .security(security).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent)
+                .listenFds(systemd.listenFds()).build();
     }
 
     /** The image's store name, fetched first as --pull says. */

@@ -4,7 +4,7 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Processes;
 import io.jrun.linux.Signals;
 import io.jrun.linux.UnixDatagrams;
-import io.jrun.runtime.MountSpec;
+import io.jrun.runtime.prepare.MountSpec;
 import io.jrun.runtime.RunningPod;
 import picocli.CommandLine.Model.CommandSpec;
 

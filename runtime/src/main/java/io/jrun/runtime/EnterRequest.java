@@ -1,5 +1,7 @@
 package io.jrun.runtime;
 
+import io.jrun.runtime.spec.ConsoleSize;
+
 import java.util.List;
 
 /**
@@ -11,8 +13,16 @@ import java.util.List;
  *                   working directory
  * @param user       -u {@code USER[:GROUP]}, names or numbers, resolved in the container's own
  *                   /etc/passwd and /etc/group; null for the app's user and groups as they are
+ * @param terminal    -t: a new terminal of the container's devpts for stdin, stdout and stderr
+ * @param consoleSize its initial size, or null
  */
-public record EnterRequest(List<String> command, List<String> env, String workingDir, String user) {
+public record EnterRequest(List<String> command, List<String> env, String workingDir, String user, boolean terminal,
+                           ConsoleSize consoleSize) {
+    /** A request without a terminal. */
+    public EnterRequest(List<String> command, List<String> env, String workingDir, String user) {
+        this(command, env, workingDir, user, false, null);
+    }
+
     public EnterRequest {
         command = List.copyOf(command);
         env = List.copyOf(env);

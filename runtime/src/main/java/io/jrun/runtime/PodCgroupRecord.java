@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import io.jrun.runtime.launch.LaunchException;
+import io.jrun.runtime.prepare.RunRequest;
 
 /**
  * A pod's cgroup over the pod's life: made for the request, recorded in the pod's directory
@@ -40,19 +42,8 @@ final class PodCgroupRecord {
     private PodCgroupRecord() {
     }
 
-    /** The pod's cgroup, or null where it runs without one (no limits, and none can be made here). */
-    static PodCgroup make(String uuid, RunRequest request) throws LaunchException {
-        try {
-            return PodCgroups.forPod(uuid, request.limits(), parent(request.cgroupParent())).cgroup().orElse(null);
-        } catch (CgroupException e) {
-            throw new LaunchException(LaunchException.JRUN_ERROR, e.getMessage(), e);
-        }
-    }
-
-    static void write(Path podDir, PodCgroup cgroup) throws IOException {
-        if (cgroup != null) {
-            Files.writeString(podDir.resolve(FILE), cgroup.dir().toString());
-        }
+    static void write(Path podDir, Path cgroup) throws IOException {
+        Files.writeString(podDir.resolve(FILE), cgroup.toString());
     }
 
     /** The recorded cgroup of a pod, if it has one. */

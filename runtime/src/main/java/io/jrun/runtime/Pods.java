@@ -10,6 +10,16 @@ import io.jrun.linux.Processes;
 import io.jrun.linux.Signals;
 import io.jrun.linux.Uuids;
 import io.jrun.runtime.cgroup.PodCgroup;
+import io.jrun.runtime.launch.CreatedContainer;
+import io.jrun.runtime.launch.Enter;
+import io.jrun.runtime.launch.EnterSpec;
+import io.jrun.runtime.launch.KernelCompat;
+import io.jrun.runtime.launch.LaunchContext;
+import io.jrun.runtime.launch.LaunchException;
+import io.jrun.runtime.launch.LaunchListener;
+import io.jrun.runtime.launch.Launcher;
+import io.jrun.runtime.launch.RunningContainer;
+import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.pod.PodCollector;
 import io.jrun.runtime.pod.PodExit;
 import io.jrun.runtime.pod.PodLease;
@@ -20,17 +30,24 @@ import io.jrun.runtime.pod.PodSignals;
 import io.jrun.runtime.pod.PodState;
 import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodStore;
+import io.jrun.runtime.prepare.EffectiveConfig;
+import io.jrun.runtime.prepare.Network;
+import io.jrun.runtime.prepare.RunRequest;
+import io.jrun.runtime.prepare.SecurityOptions;
+import io.jrun.runtime.prepare.SpecPreparer;
 import io.jrun.runtime.seccomp.SeccompCache;
 import io.jrun.runtime.seccomp.SeccompOption;
-import io.jrun.runtime.seccomp.SeccompProfileException;
-import io.jrun.runtime.seccomp.SeccompProgram;
-import io.jrun.runtime.seccomp.SeccompTarget;
+import io.jrun.runtime.spec.ConsoleSize;
+import io.jrun.runtime.spec.Spec;
+import io.jrun.runtime.spec.SpecJson;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -84,20 +101,20 @@ public final class Pods {
 
     /** As {@link #run(RunRequest, Stdio)}; {@code created} learns the pod's UUID as soon as it exists. */
     public RunningPod run(RunRequest request, Stdio stdio, Consumer<String> created) throws LaunchException, IOException {
+        return run(request, stdio, null, created);
+    }
+
+    /**
+     * As {@link #run(RunRequest, Stdio, Consumer)}, with the terminal's initial size when the
+     * request asks for a terminal ({@code -t}).
+     */
+    public RunningPod run(RunRequest request, Stdio stdio, ConsoleSize consoleSize, Consumer<String> created)
+            throws LaunchException, IOException {
         String uuid = Uuids.random().toString();
         String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
+        checkHostname(hostname);
         PodLease lease = store.create(uuid, request.name());
-        PodCgroup cgroup;
-        try {
-            // made once the pod exists (jrun gc spares a preparing pod's cgroup); a limit that
-            // cannot be applied leaves nothing: neither the pod nor a cgroup
-            cgroup = PodCgroupRecord.make(uuid, request);
-        } catch (LaunchException | RuntimeException e) {
-            lease.remove();
-            lease.close();
-            throw e;
-        }
-        ContainerSpec spec;
+        Spec spec;
         PodManifest manifest;
         try {
             // shared store lock: an image gc now waits until pod.json pins the image
@@ -105,71 +122,97 @@ public final class Pods {
             try (StoreLock.Held held = images.store().shared()) {
                 ImageDetails image = images.inspect(request.image());
                 EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
+                spec = SpecPreparer.prepare(new SpecPreparer.Inputs(uuid, hostname, image.record().name(),
+                        image.parsedConfig(), image.layerRoots(), lease.dir(), lease.upperDir(), lease.workDir(),
+                        lease.rootfs(), request, availableCapabilities(), consoleSize, hasCgroup2()));
                 SecurityOptions security = request.security();
-                // what jrun holds: a container cannot get more (a sandbox may withhold some)
-                long capabilities = security.capabilities(ContainerSpec.DEFAULT_CAPABILITIES, availableCapabilities());
-                ContainerHardening hardening = security.hardening();
-                PodSeccomp profile = seccompProfile(security.seccomp(request.seccomp()));
                 manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
                         Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
                         request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
-                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(),
-                        podSecurity(security, capabilities, hardening, profile.recorded()));
-                if (profile.customProfile().isPresent()) {
-                    lease.keepSeccompProfile(profile.customProfile().get()); // for jrun enter
-                }
+                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(), podSecurity(security, spec));
                 lease.prepare(manifest);
-                PodCgroupRecord.write(lease.dir(), cgroup);
-                SeccompProgram seccomp;
-                try {
-                    seccomp = profile.compile(SeccompTarget.thisMachine(capabilities, hardening.noNewPrivileges()), seccompCache)
-                            .orElse(null);
-                } catch (SeccompProfileException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                }
-                spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
-                        config.argv(), config.env(), config.workingDir(), hostname, config.user(),
-                        capabilities, stdio.resolvedIn(lease.dir()), request.mounts(), request.network(), request.readOnly(),
-                        hostResolvConf(), seccomp, hardening, cgroup, request.listenFds());
+                lease.writeConfig(SpecJson.write(spec));
             }
         } catch (IOException | RuntimeException e) {
-            PodCgroupRecord.discard(cgroup);
             lease.remove();
             lease.close();
             throw e;
         }
 
-        RunningContainer container;
+        LaunchContext context = LaunchContext.builder()
+                .id(uuid)
+                .bundle(lease.dir())
+                .gateDir(lease.dir().resolve(GATE_DIR))
+                .stdio(stdio.resolvedIn(lease.dir()))
+                .compat(kernelCompat())
+                .preserveFds(request.listenFds())
+                .seccompCache(seccompCache)
+                .listener(new LaunchListener() {
+                    @Override
+                    public void cgroupMade(Path dir) throws IOException {
+                        PodCgroupRecord.write(lease.dir(), dir); // before the app is in it: gc knows it is the pod's
+                    }
+
+                    @Override
+                    public void gated(long pid) throws IOException {
+                        // the pod moves to run/ with its pid.json while the app still waits in its gate
+                        lease.launched(new PodProcess(pid, Processes.startTime(pid).orElse(0), Instant.now()));
+                    }
+                })
+                .build();
+        CreatedContainer container;
+        CreatedContainer.StartedContainer started;
         try {
-            // the pod moves to run/ with its pid.json while the app still waits in its gate
-            container = Launcher.start(spec, pid -> lease.launched(
-                    new PodProcess(pid, Processes.startTime(pid).orElse(0), Instant.now())));
+            container = Launcher.create(spec, context);
+            started = container.start();
         } catch (LaunchException e) {
-            PodCgroupRecord.discard(cgroup);
             finish(lease, new PodExit(e.exitCode(), PodExit.LAUNCH_FAILED, Instant.now(), e.getMessage()), request.removeOnExit());
             throw e;
         }
-        return new RunningPod(uuid, container, lease, manifest, request.removeOnExit(), cgroup);
+        started.hookWarnings().forEach(System.err::println);
+        return new RunningPod(uuid, started.container(), lease, manifest, request.removeOnExit(),
+                container.cgroup().orElse(null));
     }
 
-    /** The request's seccomp profile, a custom one read once: the app and jrun enter use these bytes. */
-    private static PodSeccomp seccompProfile(SeccompOption option) {
+    /** Where a pod's app waits before it runs (its gate FIFO's directory, in the pod's directory). */
+    static final String GATE_DIR = "gate";
+
+    private static KernelCompat kernelCompat() throws LaunchException {
         try {
-            return PodSeccomp.of(option);
-        } catch (SeccompProfileException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            return KernelCompat.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasCgroup2() {
+        try {
+            return io.jrun.runtime.cgroup.Cgroup2.find().isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** RFC 1123 labels, at most 64 bytes as the kernel allows. */
+    private static final java.util.regex.Pattern HOSTNAME = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*");
+
+    private static void checkHostname(String hostname) {
+        if (hostname.length() > 64 || !HOSTNAME.matcher(hostname).matches()) {
+            throw new IllegalArgumentException("invalid hostname \"" + hostname
+                    + "\": use letters, digits, '-' and '.', at most 64 characters");
         }
     }
 
     /**
      * Starts a process in the container of a running pod, as {@code docker exec} does: in the
      * app's namespaces and root, as the app's user (or {@code request.user()}), with the app's
-     * capabilities, no_new_privs and seccomp profile (see {@link Enter}). The pod and its app
+     * capabilities, no_new_privs and seccomp filter (see {@link Enter}). The pod and its app
      * are left as they are. Returns the process, a child of this JVM: the caller waits for it
      * ({@link RunningContainer#waitForExit()}: its own exit code, or 128 + N for signal N) and,
-     * with {@link Stdio#terminal}, attaches to its terminal, a new one of the container's devpts.
-     * Throws a LaunchException with docker's code: 125 when the pod does not run or the request
-     * does not fit it, 127 when the command is not found, 126 when it cannot be executed.
+     * with a terminal, attaches to it. Throws a LaunchException with docker's code: 125 when
+     * the pod does not run or the request does not fit it, 127 when the command is not found,
+     * 126 when it cannot be executed.
      */
     public RunningContainer enter(PodStatus pod, EnterRequest request, Stdio stdio) throws LaunchException, IOException {
         String label = pod.name() != null ? pod.name() : pod.uuid();
@@ -182,7 +225,31 @@ public final class Pods {
                     + (pod.abandoned() ? " (abandoned by its jrun)" : "")
                     + ": only a running pod can be entered (jrun list shows which run)");
         }
-        return Enter.start(EnterSpec.of(pod, request, stdio), seccompCache);
+        Spec spec = store.config(pod).orElseThrow(() -> new LaunchException(LaunchException.JRUN_ERROR, "pod " + label
+                + " was started by a jrun without config.json: it cannot be entered; start it again"));
+        if (pod.process() == null) {
+            throw new IllegalStateException("pod " + label + " has no readable pid.json: it cannot be entered");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        spec.requireProcess().env().forEach(e -> putEnv(env, e));
+        if (request.terminal()) {
+            env.putIfAbsent("TERM", "xterm");
+        }
+        request.env().forEach(e -> putEnv(env, e));
+        List<String> entries = new ArrayList<>();
+        env.forEach((k, v) -> entries.add(k + "=" + v));
+        String workingDir = request.workingDir() != null ? request.workingDir() : spec.requireProcess().cwd();
+        EnterSpec enter = new EnterSpec(label, pod.process().pid(), pod.process().startTime(), request.command(), entries,
+                workingDir, request.user(), request.terminal(), request.consoleSize(), spec.linux().seccomp(), stdio,
+                pod.dir(), PodCgroupRecord.of(pod).orElse(null));
+        return Enter.start(enter, seccompCache);
+    }
+
+    private static void putEnv(Map<String, String> env, String entry) {
+        int eq = entry.indexOf('=');
+        if (eq > 0) {
+            env.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
     }
 
     // ---------------------------------------------------------------- managing pods
@@ -308,11 +375,12 @@ public final class Pods {
         }
     }
 
-    /** What pod.json records of the security settings, for whoever joins the pod later. */
-    private static PodSecurity podSecurity(SecurityOptions security, long capabilities, ContainerHardening hardening,
-                                           String profile) {
-        return new PodSecurity(security.privileged(), CapabilityNames.names(capabilities), hardening.noNewPrivileges(),
-                profile, hardening.maskedPaths(), hardening.readOnlyPaths());
+    /** What pod.json records of the security settings, for jrun status and inspect. */
+    private static PodSecurity podSecurity(SecurityOptions security, Spec spec) {
+        SeccompOption seccomp = security.seccomp(SeccompOption.DEFAULT);
+        return new PodSecurity(security.privileged(), spec.requireProcess().capabilities().bounding(),
+                spec.requireProcess().noNewPrivileges(), spec.linux().seccomp() == null ? "unconfined" : "default",
+                spec.linux().maskedPaths(), spec.linux().readonlyPaths());
     }
 
     /** docker's: the first 12 hex digits of the ID; with the host's network, the host's name. */
@@ -325,14 +393,5 @@ public final class Pods {
             }
         }
         return uuid.replace("-", "").substring(0, 12);
-    }
-
-    /** The host's /etc/resolv.conf for the container (the image's stays if the host has none). */
-    private static String hostResolvConf() throws IOException {
-        try {
-            return Files.readString(Path.of("/etc/resolv.conf"));
-        } catch (NoSuchFileException e) {
-            return null;
-        }
     }
 }

@@ -9,6 +9,7 @@ import io.jrun.runtime.pod.PodManifest;
 
 import java.io.IOException;
 import java.time.Instant;
+import io.jrun.runtime.launch.RunningContainer;
 
 /**
  * A pod whose app runs, supervised by this process: it holds the pod's lock until the app

@@ -1,7 +1,7 @@
 package io.jrun.cli;
 
-import io.jrun.runtime.Network;
-import io.jrun.runtime.RunRequest;
+import io.jrun.runtime.prepare.Network;
+import io.jrun.runtime.prepare.RunRequest;
 import io.jrun.runtime.cgroup.CgroupLimits;
 import io.jrun.runtime.seccomp.SeccompOption;
 import org.junit.jupiter.api.Test;

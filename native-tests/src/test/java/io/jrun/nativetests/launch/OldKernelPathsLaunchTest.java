@@ -3,14 +3,15 @@ package io.jrun.nativetests.launch;
 import io.jrun.linux.Mounts;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.Processes;
-import io.jrun.runtime.ContainerSpec;
-import io.jrun.runtime.KernelCompat;
-import io.jrun.runtime.KernelCompat.OverlayMountMethod;
-import io.jrun.runtime.KernelCompat.ProcMountMethod;
-import io.jrun.runtime.LaunchException;
-import io.jrun.runtime.Launcher;
-import io.jrun.runtime.RunningContainer;
-import io.jrun.runtime.Stdio;
+import io.jrun.runtime.prepare.EffectiveConfig;
+import io.jrun.runtime.spec.Spec;
+import io.jrun.runtime.launch.KernelCompat;
+import io.jrun.runtime.launch.KernelCompat.OverlayMountMethod;
+import io.jrun.runtime.launch.KernelCompat.ProcMountMethod;
+import io.jrun.runtime.launch.LaunchException;
+import io.jrun.runtime.launch.Launcher;
+import io.jrun.runtime.launch.RunningContainer;
+import io.jrun.runtime.launch.Stdio;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -30,16 +31,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the /proc helper never outlives a launch.
  */
 class OldKernelPathsLaunchTest extends LaunchTest {
-    private static final List<String> ENV = List.of("PATH=" + ContainerSpec.DEFAULT_PATH);
+    private static final List<String> ENV = List.of("PATH=" + EffectiveConfig.DEFAULT_PATH);
 
     @Override
     KernelCompat compat() {
         return new KernelCompat(ProcMountMethod.HELPER, OverlayMountMethod.LEGACY);
     }
 
-    private ContainerSpec spec(List<Path> stack, String script) {
-        return new ContainerSpec(stack, upper, dir.resolve("work"), rootfs, List.of("/bin/sh", "-c", script), ENV, "/",
-                "old-kernel", "", ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+    private Spec spec(List<Path> stack, String script) {
+        return spec(stack, upper, dir.resolve("work"), rootfs, "/", "old-kernel", "", DEFAULT_CAPABILITIES,
+                List.of("/bin/sh", "-c", script));
     }
 
     @Test
@@ -94,14 +95,14 @@ class OldKernelPathsLaunchTest extends LaunchTest {
         Files.writeString(layer.resolve("srv/long.txt"), "from the long path\n");
         List<Path> stack = new ArrayList<>(layers);
         stack.add(layer);
-        ContainerSpec spec = spec(stack, "cat /srv/long.txt; grep ' / / ' /proc/self/mountinfo | sed 's/.* - //'");
+        Spec spec = spec(stack, "cat /srv/long.txt; grep ' / / ' /proc/self/mountinfo | sed 's/.* - //'");
 
-        RunningContainer c = Launcher.start(spec, new KernelCompat(ProcMountMethod.AUTO, OverlayMountMethod.AUTO));
+        RunningContainer c = start(spec, new KernelCompat(ProcMountMethod.AUTO, OverlayMountMethod.AUTO));
         assertThat(c.waitForExit()).isZero();
         assertThat(Files.readString(output))
                 .matches("from the long path\noverlay jrun rw,.*lowerdir=\\d+:\\d+:\\d+:\\d+:\\d+,upperdir=\\d+,workdir=\\d+.*\n");
 
-        assertThatThrownBy(() -> Launcher.start(spec, new KernelCompat(ProcMountMethod.AUTO, OverlayMountMethod.LOWERDIR_PLUS)))
+        assertThatThrownBy(() -> start(spec, new KernelCompat(ProcMountMethod.AUTO, OverlayMountMethod.LOWERDIR_PLUS)))
                 .isInstanceOfSatisfying(LaunchException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(125);
                     assertThat(e.getMessage()).startsWith("cannot set up the container: fsconfig lowerdir+")
@@ -127,13 +128,13 @@ class OldKernelPathsLaunchTest extends LaunchTest {
     @Test
     void fsconfigPidnsForcedWorksFromKernel615AndFailsClearlyBefore() throws Exception {
         KernelCompat forced = new KernelCompat(ProcMountMethod.FSCONFIG, OverlayMountMethod.AUTO);
-        ContainerSpec spec = spec(layers, "echo $$; ls /proc > /tmp/ps; grep -c '^[0-9]' /tmp/ps");
+        Spec spec = spec(layers, "echo $$; ls /proc > /tmp/ps; grep -c '^[0-9]' /tmp/ps");
         if (kernelAtLeast(6, 15)) {
-            RunningContainer c = Launcher.start(spec, forced);
+            RunningContainer c = start(spec, forced);
             assertThat(c.waitForExit()).isZero();
             assertThat(Files.readString(output)).isEqualTo("1\n2\n");
         } else {
-            assertThatThrownBy(() -> Launcher.start(spec, forced))
+            assertThatThrownBy(() -> start(spec, forced))
                     .isInstanceOfSatisfying(LaunchException.class, e -> {
                         assertThat(e.exitCode()).isEqualTo(125);
                         assertThat(e.getMessage()).startsWith("cannot mount /proc for the container: fsconfig pidns")

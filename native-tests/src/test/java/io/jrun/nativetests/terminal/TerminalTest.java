@@ -15,10 +15,19 @@ import io.jrun.linux.Termios;
 import io.jrun.linux.Terminals;
 import io.jrun.linux.WindowSize;
 import io.jrun.nativetests.harness.TestImages;
-import io.jrun.runtime.ContainerSpec;
-import io.jrun.runtime.Launcher;
-import io.jrun.runtime.RunningContainer;
-import io.jrun.runtime.Stdio;
+import io.jrun.runtime.launch.LaunchContext;
+import io.jrun.runtime.launch.LaunchException;
+import io.jrun.runtime.prepare.SpecPreparer;
+import io.jrun.runtime.seccomp.SeccompCache;
+import io.jrun.runtime.spec.Annotations;
+import io.jrun.runtime.spec.CapabilitySets;
+import io.jrun.runtime.spec.ConsoleSize;
+import io.jrun.runtime.spec.Process;
+import io.jrun.runtime.spec.Root;
+import io.jrun.runtime.spec.Spec;
+import io.jrun.runtime.launch.Launcher;
+import io.jrun.runtime.launch.RunningContainer;
+import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.terminal.HostTerminal;
 import io.jrun.runtime.terminal.TerminalSession;
 import org.junit.jupiter.api.AfterEach;
@@ -79,11 +88,27 @@ class TerminalTest {
         container.waitForExit();
     }
 
-    private ContainerSpec spec(String user, Stdio stdio, String script) throws IOException {
+    /** A launch of {@code script} as {@code user}: on a terminal of {@code size}, or with {@code stdio} when size is null. */
+    private RunningContainer launch(String user, WindowSize size, Stdio stdio, String script) throws IOException, LaunchException {
         Path container = Files.createTempDirectory(dir, "container");
-        return new ContainerSpec(layers, Files.createDirectory(container.resolve("upper")),
-                Files.createDirectory(container.resolve("work")), Files.createDirectory(container.resolve("rootfs")),
-                List.of("/bin/sh", "-c", script), ENV, "/", "tty-test", user, ContainerSpec.DEFAULT_CAPABILITIES, stdio);
+        Path upper = Files.createDirectory(container.resolve("upper"));
+        Path work = Files.createDirectory(container.resolve("work"));
+        Path rootfs = Files.createDirectory(container.resolve("rootfs"));
+        Spec.Builder spec = Spec.builder()
+                .root(new Root(rootfs.toString(), false))
+                .hostname("tty-test")
+                .mounts(SpecPreparer.defaultMounts(layers, upper, work, false, false))
+                .linux(SpecPreparer.defaultLinux(false, false).build())
+                .process(Process.builder().args("/bin/sh", "-c", script).env(ENV).cwd("/")
+                        .terminal(size != null).consoleSize(size == null ? null : new ConsoleSize(size.rows(), size.columns()))
+                        .capabilities(CapabilitySets.of(SpecPreparer.DEFAULT_CAPABILITIES)).noNewPrivileges(true).build());
+        if (!user.isEmpty()) {
+            spec.annotation(Annotations.USER, user);
+        }
+        LaunchContext context = LaunchContext.builder().id("tty-test").bundle(container).gateDir(container.resolve("gate"))
+                .stdio(stdio == null ? Stdio.inherit() : stdio).seccompCache(new SeccompCache(container.resolve("seccomp")))
+                .build();
+        return Launcher.create(spec.build(), context).start().container();
     }
 
     @Test
@@ -95,10 +120,10 @@ class TerminalTest {
                      OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_CLOEXEC, 0644)) {
             HostTerminal host = new HostTerminal(user.slaveFd(), file.value());
             Termios before = Terminals.attributes(user.slaveFd());
-            RunningContainer container = Launcher.start(spec("", Stdio.terminal(host.windowSize()),
+            RunningContainer container = launch("", host.windowSize(), null,
                     "tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo 0-1-2-are-terminals; "
                             + "(exec 3</dev/tty) && echo has-a-controlling-terminal; stty size; "
-                            + "cut -d' ' -f5-7 /proc/1/stat; ls -1 /dev/pts"));
+                            + "cut -d' ' -f5-7 /proc/1/stat; ls -1 /dev/pts");
             try (TerminalSession session = TerminalSession.attach(container, host, false)) {
                 assertThat(Terminals.attributes(user.slaveFd())).as("-t without -i leaves the user's terminal cooked")
                         .isEqualTo(before);
@@ -119,8 +144,8 @@ class TerminalTest {
         try (UserTerminal user = UserTerminal.open(WindowSize.of(24, 80))) {
             Termios before = Terminals.attributes(user.slaveFd());
             assertThat(before.localModes() & Termios.ICANON).as("the user's terminal starts cooked").isNotZero();
-            RunningContainer container = Launcher.start(spec("", Stdio.terminal(user.host().windowSize()),
-                    "echo ready; read line; echo \"got:$line\"; exit 5"));
+            RunningContainer container = launch("", user.host().windowSize(), null,
+                    "echo ready; read line; echo \"got:$line\"; exit 5");
             try (TerminalSession session = TerminalSession.attach(container, user.host(), true)) {
                 assertThat(Terminals.attributes(user.slaveFd())).as("raw while attached").isEqualTo(before.raw());
                 user.awaitScreen("ready\r\n");
@@ -139,8 +164,8 @@ class TerminalTest {
     @Test
     void ctrlCIsASigintInsideTheContainerNotForJrun() throws Exception {
         try (UserTerminal user = UserTerminal.open(WindowSize.of(24, 80))) {
-            RunningContainer container = Launcher.start(spec("", Stdio.terminal(user.host().windowSize()),
-                    "trap 'echo interrupted; exit 3' INT; echo ready; sleep 1000 & wait"));
+            RunningContainer container = launch("", user.host().windowSize(), null,
+                    "trap 'echo interrupted; exit 3' INT; echo ready; sleep 1000 & wait");
             try (TerminalSession session = TerminalSession.attach(container, user.host(), true)) {
                 user.awaitScreen("ready\r\n");
                 user.type("\u0003");
@@ -156,8 +181,8 @@ class TerminalTest {
     @Test
     void aResizeOfTheUsersWindowReachesTheAppAsSigwinch() throws Exception {
         try (UserTerminal user = UserTerminal.open(WindowSize.of(24, 80))) {
-            RunningContainer container = Launcher.start(spec("", Stdio.terminal(user.host().windowSize()),
-                    "trap 'stty size; exit 0' WINCH; stty size; echo ready; sleep 1000 & wait"));
+            RunningContainer container = launch("", user.host().windowSize(), null,
+                    "trap 'stty size; exit 0' WINCH; stty size; echo ready; sleep 1000 & wait");
             try (TerminalSession session = TerminalSession.attach(container, user.host(), true)) {
                 user.awaitScreen("ready\r\n");
                 user.resize(WindowSize.of(50, 132));
@@ -180,9 +205,8 @@ class TerminalTest {
              Fd file = FileSyscalls.openat(AtFlags.AT_FDCWD, output.toString(),
                      OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_CLOEXEC, 0644)) {
             HostTerminal host = new HostTerminal(user.slaveFd(), file.value());
-            RunningContainer container = Launcher.start(spec("1000:1000",
-                    Stdio.terminal(host.windowSize()),
-                    "id -u; tty; (exec 3</dev/tty) && echo has-a-controlling-terminal; stat -c '%u %g %a' /dev/pts/0"));
+            RunningContainer container = launch("1000:1000", host.windowSize(), null,
+                    "id -u; tty; (exec 3</dev/tty) && echo has-a-controlling-terminal; stat -c '%u %g %a' /dev/pts/0");
             try (TerminalSession session = TerminalSession.attach(container, host, false)) {
                 assertThat(session.awaitExit()).isZero();
             } finally {
@@ -198,8 +222,8 @@ class TerminalTest {
         try (UserTerminal user = UserTerminal.open(WindowSize.of(24, 80))) {
             Termios before = Terminals.attributes(user.slaveFd());
             // sleep as pid 1 has no SIGHUP handler: the hang-up of its terminal does not end it
-            RunningContainer container = Launcher.start(spec("", Stdio.terminal(user.host().windowSize()),
-                    "echo ready; exec sleep 1000"));
+            RunningContainer container = launch("", user.host().windowSize(), null,
+                    "echo ready; exec sleep 1000");
             try {
                 TerminalSession session = TerminalSession.attach(container, user.host(), true);
                 user.awaitScreen("ready\r\n");
@@ -223,11 +247,11 @@ class TerminalTest {
     @Test
     void attachingToAContainerWithoutATerminalIsRefused() throws Exception {
         Path output = dir.resolve("output");
-        RunningContainer container = Launcher.start(spec("", Stdio.toFile(output), "echo plain"));
+        RunningContainer container = launch("", null, Stdio.toFile(output), "echo plain");
         try {
             assertThat(container.terminal()).isEmpty();
             assertThatThrownBy(() -> TerminalSession.attach(container, false))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Stdio.terminal");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("terminal");
             assertThat(container.waitForExit()).isZero();
         } finally {
             killAndReap(container);

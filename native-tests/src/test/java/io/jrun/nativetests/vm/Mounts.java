@@ -1,6 +1,6 @@
 package io.jrun.nativetests.vm;
 
-import io.jrun.runtime.MountInfo;
+import io.jrun.runtime.launch.MountInfo;
 
 import java.io.IOException;
 import java.nio.file.Files;

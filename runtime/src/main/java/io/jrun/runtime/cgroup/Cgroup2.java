@@ -20,7 +20,7 @@ public record Cgroup2(Path mountPoint) {
             if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
                 String[] left = halves[0].split(" ");
                 if (left[3].equals("/")) { // the hierarchy's root, not a bind of a subtree
-                    return Optional.of(new Cgroup2(Path.of(io.jrun.runtime.MountInfo.unescape(left[4]))));
+                    return Optional.of(new Cgroup2(Path.of(io.jrun.runtime.launch.MountInfo.unescape(left[4]))));
                 }
             }
         }

@@ -55,49 +55,35 @@ public record CgroupLimits(Long memory, Long memorySwap, Double cpus, Integer cp
     }
 
     public boolean isEmpty() {
-        return settings().isEmpty();
+        return equals(NONE);
     }
 
-    /** One cgroup interface file to write, the controller it needs, and the option it comes from. */
-    public record Setting(String controller, String file, String value, String option) {
-    }
-
-    /** The files to write, in order. */
-    public List<Setting> settings() {
-        List<Setting> s = new ArrayList<>();
-        if (cpusetCpus != null) {
-            s.add(new Setting("cpuset", "cpuset.cpus", cpusetCpus, "--cpuset-cpus"));
+    /**
+     * The limits as the OCI configuration's {@code linux.resources} (docker's and podman's
+     * mapping): --memory and --memory-swap to memory.limit and memory.swap (memory plus swap),
+     * --cpus to cpu.quota over a 100 ms period, --cpuset-cpus to cpu.cpus, --pids-limit to
+     * pids.limit, and the cgroup v2 weights, which the specification has no v2 field for, to
+     * {@code unified} (as podman does).
+     */
+    public io.jrun.runtime.spec.Resources toResources() {
+        io.jrun.runtime.spec.Resources.Builder b = io.jrun.runtime.spec.Resources.builder();
+        if (memory != null) {
+            b.memory(new io.jrun.runtime.spec.Resources.Memory(memory, null, memorySwap));
         }
-        if (cpus != null) {
-            long quota = Math.max(1000, Math.round(cpus * CPU_PERIOD_USEC));
-            s.add(new Setting("cpu", "cpu.max", quota + " " + CPU_PERIOD_USEC, "--cpus"));
-        }
-        if (cpuWeight != null) {
-            s.add(new Setting("cpu", "cpu.weight", cpuWeight.toString(), "--cpu-weight"));
-        }
-        if (ioWeight != null) {
-            s.add(new Setting("io", "io.weight", "default " + ioWeight, "--io-weight"));
+        if (cpus != null || cpusetCpus != null) {
+            Long quota = cpus == null ? null : Math.max(1000, Math.round(cpus * CPU_PERIOD_USEC));
+            b.cpu(new io.jrun.runtime.spec.Resources.Cpu(null, quota, cpus == null ? null : CPU_PERIOD_USEC, cpusetCpus, null));
         }
         if (pidsLimit != null) {
-            s.add(new Setting("pids", "pids.max", pidsLimit == -1 ? "max" : pidsLimit.toString(), "--pids-limit"));
+            b.pids(new io.jrun.runtime.spec.Resources.Pids(pidsLimit));
         }
-        if (memory != null) {
-            s.add(new Setting("memory", "memory.max", memory.toString(), "--memory"));
+        if (cpuWeight != null) {
+            b.unified("cpu.weight", cpuWeight.toString());
         }
-        if (memorySwap != null) {
-            s.add(new Setting("memory", "memory.swap.max", memorySwap == -1 ? "max" : Long.toString(memorySwap - memory),
-                    "--memory-swap"));
+        if (ioWeight != null) {
+            b.unified("io.weight", "default " + ioWeight);
         }
-        return s;
-    }
-
-    /** The controllers the limits need, in the order first needed. */
-    public Set<String> controllers() {
-        Set<String> c = new LinkedHashSet<>();
-        for (Setting s : settings()) {
-            c.add(s.controller());
-        }
-        return c;
+        return b.build();
     }
 
     /** docker's sizes: a number of bytes with an optional b, k, m or g suffix (powers of 1024). */

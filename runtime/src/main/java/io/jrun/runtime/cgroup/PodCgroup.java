@@ -31,7 +31,7 @@ import java.util.Set;
  * What the JVM charges to the cgroup during its short stay (page cache, a few pages) stays
  * charged there: cgroup v2 does not move charges.
  */
-public record PodCgroup(Path dir, Path home, CgroupLimits limits) {
+public record PodCgroup(Path dir, Path home, List<CgroupSettings.Setting> settings) {
 
     /** Accounting controllers enabled for every pod when the parent offers them (usage in jrun status). */
     private static final List<String> ACCOUNTING = List.of("memory", "pids", "cpu");
@@ -40,7 +40,8 @@ public record PodCgroup(Path dir, Path home, CgroupLimits limits) {
      * Makes the pod's cgroup under {@code parent}. Fails when a controller the limits need is not
      * available, naming it and the hierarchy; leaves nothing behind on failure.
      */
-    public static PodCgroup create(CgroupParent parent, String uuid, CgroupLimits limits) throws CgroupException {
+    public static PodCgroup create(CgroupParent parent, String name, List<CgroupSettings.Setting> settings)
+            throws CgroupException {
         Path root = parent.hierarchy().mountPoint();
         Set<String> available;
         try {
@@ -49,16 +50,17 @@ public record PodCgroup(Path dir, Path home, CgroupLimits limits) {
         } catch (IOException e) {
             throw new CgroupException("cannot read the cgroup v2 controllers at " + root + ": " + CgroupFiles.reason(e), e);
         }
-        for (CgroupLimits.Setting s : limits.settings()) {
-            if (!available.contains(s.controller())) {
+        Set<String> required = CgroupSettings.controllers(settings);
+        for (CgroupSettings.Setting s : settings) {
+            if (!available.contains(s.controller()) && required.contains(s.controller())) {
                 throw new CgroupException(s.controller() + " controller not available in cgroup v2 at "
                         + (parent.delegated() ? parent.dir() : root) + " (it has: "
-                        + (available.isEmpty() ? "none" : String.join(" ", available)) + "): " + s.option()
-                        + " needs it; drop " + s.option() + ", or run on a host whose cgroup v2 has it"
+                        + (available.isEmpty() ? "none" : String.join(" ", available)) + "): "
+                        + CgroupSettings.describe(s.origin()) + " needs it; drop it, or run on a host whose cgroup v2 has it"
                         + (parent.delegated() ? " (delegate it to the unit: Delegate=yes or Delegate=" + s.controller() + ")" : ""));
             }
         }
-        Set<String> wanted = new LinkedHashSet<>(limits.controllers());
+        Set<String> wanted = new LinkedHashSet<>(required);
         for (String c : ACCOUNTING) {
             if (available.contains(c)) {
                 wanted.add(c);
@@ -74,16 +76,16 @@ public record PodCgroup(Path dir, Path home, CgroupLimits limits) {
         }
         for (Path p : chain) {
             makeDirectory(p, false);
-            enable(p, wanted, limits.controllers());
+            enable(p, wanted, required);
         }
-        Path dir = parent.podDir(uuid);
+        Path dir = parent.dir().resolve(name);
         makeDirectory(dir, true);
-        return new PodCgroup(dir, parent.home(), limits);
+        return new PodCgroup(dir, parent.home(), List.copyOf(settings));
     }
 
     /** The pod's cgroup as recorded, for jrun status and gc (its limits are not needed there). */
     public static PodCgroup at(Path dir) {
-        return new PodCgroup(dir, dir, CgroupLimits.NONE);
+        return new PodCgroup(dir, dir, List.of());
     }
 
     /** Moves this whole process (every thread) into the pod's cgroup. */
@@ -98,15 +100,16 @@ public record PodCgroup(Path dir, Path home, CgroupLimits limits) {
 
     /** Writes the limits; the first that fails ends it, naming the option and the kernel's reason. */
     public void applyLimits() throws CgroupException {
-        for (CgroupLimits.Setting s : limits.settings()) {
+        for (CgroupSettings.Setting s : settings) {
             Path file = dir.resolve(s.file());
+            String what = CgroupSettings.describe(s.origin());
             try {
                 CgroupFiles.write(file, s.value());
             } catch (NoSuchFileException e) {
-                throw new CgroupException("cannot apply " + s.option() + ": " + file + " does not exist (the kernel lacks "
-                        + s.file() + "); drop " + s.option(), e);
+                throw new CgroupException("cannot apply " + what + ": " + file + " does not exist (the kernel lacks "
+                        + s.file() + "); drop it", e);
             } catch (IOException e) {
-                throw new CgroupException("cannot apply " + s.option() + ": writing '" + s.value() + "' to " + file
+                throw new CgroupException("cannot apply " + what + ": writing '" + s.value() + "' to " + file
                         + " failed: " + CgroupFiles.reason(e), e);
             }
         }

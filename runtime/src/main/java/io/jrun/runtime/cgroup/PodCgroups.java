@@ -1,6 +1,7 @@
 package io.jrun.runtime.cgroup;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,7 +24,15 @@ public final class PodCgroups {
     /** The environment variable that sets the parent when --cgroup-parent is not given. */
     public static final String PARENT_ENV = "JRUN_CGROUP_PARENT";
 
-    public static Decision forPod(String uuid, CgroupLimits limits, String explicitParent) throws CgroupException {
+    /**
+     * The cgroup for a container whose configuration says {@code cgroupsPath}: absolute (from
+     * the cgroup2 root), relative (under the default parent: {@link #PARENT_ENV}, the delegated
+     * systemd unit jrun runs in, or /jrun.slice), or null for {@code defaultName} under the
+     * default parent. {@code required}: no cgroup is an error (limits, a device policy).
+     */
+    public static Decision forContainer(String defaultName, String cgroupsPath, List<CgroupSettings.Setting> settings,
+                                        boolean required) throws CgroupException {
+        required |= !settings.isEmpty();
         Optional<Cgroup2> hierarchy;
         try {
             hierarchy = Cgroup2.find();
@@ -31,26 +40,41 @@ public final class PodCgroups {
             hierarchy = Optional.empty();
         }
         if (hierarchy.isEmpty()) {
-            if (!limits.isEmpty()) {
-                String option = limits.settings().getFirst().option();
-                throw new CgroupException("no cgroup v2 is mounted on this host: " + option
-                        + " needs one; mount cgroup2 (unified or hybrid layout), or drop " + option);
+            if (required) {
+                String what = settings.isEmpty() ? "the container's device policy" : CgroupSettings.describe(settings.getFirst().origin());
+                throw new CgroupException("no cgroup v2 is mounted on this host: " + what
+                        + " needs one; mount cgroup2 (unified or hybrid layout)");
             }
-            return new Decision(Optional.empty(), "no cgroup v2 mount: the pod runs in jrun's own cgroup");
+            return new Decision(Optional.empty(), "no cgroup v2 mount: the container runs in jrun's own cgroup");
+        }
+        String explicitParent = System.getenv(PARENT_ENV);
+        String name = defaultName;
+        if (cgroupsPath != null && !cgroupsPath.isEmpty()) {
+            String normal = java.nio.file.Path.of(cgroupsPath).normalize().toString();
+            if (normal.equals("/") || normal.isEmpty() || normal.contains("..")) {
+                throw new CgroupException("linux.cgroupsPath \"" + cgroupsPath + "\" does not name a cgroup below the root");
+            }
+            int slash = normal.lastIndexOf('/');
+            name = normal.substring(slash + 1);
+            if (normal.startsWith("/")) {
+                explicitParent = slash == 0 ? "/" : normal.substring(0, slash);
+            } else if (slash > 0) {
+                name = normal; // relative, with directories: below the default parent
+            }
         }
         try {
             CgroupParent parent = CgroupParent.resolve(hierarchy.get(), explicitParent);
-            return new Decision(Optional.of(PodCgroup.create(parent, uuid, limits)), "cgroup " + parent.podDir(uuid));
+            return new Decision(Optional.of(PodCgroup.create(parent, name, settings)), "cgroup " + parent.dir().resolve(name));
         } catch (IOException e) {
-            if (!limits.isEmpty()) {
+            if (required) {
                 throw new CgroupException("cannot find jrun's cgroup: " + CgroupFiles.reason(e), e);
             }
-            return new Decision(Optional.empty(), "no cgroup for the pod (" + CgroupFiles.reason(e) + ")");
+            return new Decision(Optional.empty(), "no cgroup for the container (" + CgroupFiles.reason(e) + ")");
         } catch (CgroupException e) {
-            if (!limits.isEmpty() || explicitParent != null) {
+            if (required || explicitParent != null) {
                 throw e;
             }
-            return new Decision(Optional.empty(), "no cgroup for the pod: " + e.getMessage());
+            return new Decision(Optional.empty(), "no cgroup for the container: " + e.getMessage());
         }
     }
 }

@@ -153,7 +153,7 @@ public final class PodCollector {
         String prefix = dir.toRealPath().toString() + "/";
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String[] fields = line.split(" ");
-            String mountPoint = io.jrun.runtime.MountInfo.unescape(fields[4]);
+            String mountPoint = io.jrun.runtime.launch.MountInfo.unescape(fields[4]);
             if (mountPoint.startsWith(prefix)) {
                 found.add(mountPoint);
             }

@@ -15,7 +15,6 @@ import java.nio.file.Path;
  */
 public final class PodLease implements AutoCloseable {
     /** The copy of a custom seccomp profile in the pod directory, which jrun enter applies again. */
-    public static final String SECCOMP_PROFILE = "seccomp.json";
 
     private final PodStore store;
     private final String uuid;
@@ -64,11 +63,11 @@ public final class PodLease implements AutoCloseable {
     }
 
     /**
-     * Keeps the pod's custom seccomp profile as {@link #SECCOMP_PROFILE}, so that what the app
-     * runs under stays known while the user's file changes or goes. Before {@link #prepare}.
+     * Writes the container's OCI configuration ({@link PodStore#CONFIG}): what the app runs as,
+     * and what {@code jrun enter} applies again. After {@link #prepare}.
      */
-    public void keepSeccompProfile(byte[] json) throws IOException {
-        write(SECCOMP_PROFILE, json);
+    public void writeConfig(byte[] json) throws IOException {
+        write(PodStore.CONFIG, json);
     }
 
     /** Records the app's process and moves the pod to run. */

@@ -256,6 +256,24 @@ public final class PodStore implements ImageUsage {
      * The pod named {@code nameOrUuid}: a --name, a whole UUID, or a prefix of one UUID.
      * Fails with one line when there is none, or when the prefix is ambiguous.
      */
+    /** The pod directory's OCI configuration of its container. */
+    public static final String CONFIG = "config.json";
+
+    /** A pod's container configuration; empty for a pod made by a jrun before config.json. */
+    public java.util.Optional<io.jrun.runtime.spec.Spec> config(PodStatus pod) throws IOException {
+        byte[] json;
+        try {
+            json = java.nio.file.Files.readAllBytes(pod.dir().resolve(CONFIG));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(io.jrun.runtime.spec.SpecJson.read(json));
+        } catch (io.jrun.runtime.spec.SpecFormatException e) {
+            throw new IOException("pod " + pod.uuid() + "'s " + CONFIG + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
     public PodStatus find(String nameOrUuid) throws IOException {
         Path link = NAME.matcher(nameOrUuid).matches() ? root.resolve("names").resolve(nameOrUuid) : null;
         if (link != null && Files.isSymbolicLink(link)) {

@@ -1,7 +1,7 @@
 package io.jrun.runtime.seccomp;
 
 import io.jrun.linux.Architecture;
-import io.jrun.runtime.CapabilityNames;
+import io.jrun.runtime.spec.CapabilityNames;
 
 import java.util.Set;
 

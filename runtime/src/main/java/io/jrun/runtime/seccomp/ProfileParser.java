@@ -32,7 +32,7 @@ public final class ProfileParser {
     private static final int MAX_ERRNO = 4095;
     private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
     private static final Pattern SYSCALL_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
-    private static final Map<String, Integer> FLAGS = Map.of(
+    static final Map<String, Integer> FLAGS = Map.of(
             "SECCOMP_FILTER_FLAG_TSYNC", 0, // jrun filters one thread by design; the app's threads descend from it
             "SECCOMP_FILTER_FLAG_LOG", Seccomp.SECCOMP_FILTER_FLAG_LOG,
             "SECCOMP_FILTER_FLAG_SPEC_ALLOW", Seccomp.SECCOMP_FILTER_FLAG_SPEC_ALLOW);

@@ -93,7 +93,7 @@ final class Relay {
 
     /** Waits for the thread to end, even when interrupted (the interrupt is kept). */
     void joinUninterruptibly() {
-        io.jrun.runtime.Threads.joinUninterruptibly(thread);
+        io.jrun.runtime.launch.Threads.joinUninterruptibly(thread);
     }
 
     /** What ended the relay other than the end of its input or a stop, or null. */

@@ -4,9 +4,9 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.EventFd;
 import io.jrun.linux.Fd;
 import io.jrun.linux.WindowSize;
-import io.jrun.runtime.ContainerTerminal;
-import io.jrun.runtime.RunningContainer;
-import io.jrun.runtime.Stdio;
+import io.jrun.runtime.launch.ContainerTerminal;
+import io.jrun.runtime.launch.RunningContainer;
+import io.jrun.runtime.launch.Stdio;
 
 import java.io.IOException;
 

@@ -1,8 +1,10 @@
 package io.jrun.runtime.pod;
 
-import io.jrun.runtime.CapabilityNames;
-import io.jrun.runtime.ContainerHardening;
-import io.jrun.runtime.ContainerSpec;
+import io.jrun.runtime.spec.CapabilityNames;
+import io.jrun.runtime.prepare.ContainerHardening;
+import io.jrun.runtime.prepare.SpecPreparer;
+import io.jrun.runtime.prepare.EffectiveConfig;
+import io.jrun.runtime.spec.CapabilityNames;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,7 @@ class PodJsonTest {
 
     @Test
     void theUnrecordedDefaultsAreJrunsDefaults() {
-        assertThat(CapabilityNames.set(PodSecurity.UNRECORDED.capabilities())).isEqualTo(ContainerSpec.DEFAULT_CAPABILITIES);
+        assertThat(CapabilityNames.set(PodSecurity.UNRECORDED.capabilities())).isEqualTo(CapabilityNames.set(SpecPreparer.DEFAULT_CAPABILITIES));
         assertThat(PodSecurity.UNRECORDED.maskedPaths()).isEqualTo(ContainerHardening.DEFAULT_MASKED);
         assertThat(PodSecurity.UNRECORDED.readOnlyPaths()).isEqualTo(ContainerHardening.DEFAULT_READ_ONLY);
         assertThat(PodSecurity.UNRECORDED.noNewPrivileges()).isTrue();

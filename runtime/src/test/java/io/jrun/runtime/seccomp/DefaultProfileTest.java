@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.jrun.runtime.launch.Gate;
 
 /**
  * The built-in profile compiled for each architecture and run in Java: the decisions docker's

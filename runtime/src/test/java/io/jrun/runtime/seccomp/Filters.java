@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrun.linux.Architecture;
 import io.jrun.linux.Seccomp;
-import io.jrun.runtime.ContainerSpec;
+import io.jrun.runtime.prepare.SpecPreparer;
+import io.jrun.runtime.prepare.EffectiveConfig;
+import io.jrun.runtime.spec.CapabilityNames;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,7 +20,7 @@ final class Filters {
     static final int EPERM = Seccomp.SECCOMP_RET_ERRNO | 1;
     static final int ENOSYS = Seccomp.SECCOMP_RET_ERRNO | 38;
     static final int KILL_PROCESS = Seccomp.SECCOMP_RET_KILL_PROCESS;
-    static final long PODMAN_CAPS = ContainerSpec.DEFAULT_CAPABILITIES;
+    static final long PODMAN_CAPS = CapabilityNames.set(SpecPreparer.DEFAULT_CAPABILITIES);
     static final KernelVersion KERNEL = new KernelVersion(6, 18);
 
     static SeccompTarget target(Architecture arch, long caps) {

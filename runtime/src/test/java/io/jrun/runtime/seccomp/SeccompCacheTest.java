@@ -1,6 +1,8 @@
 package io.jrun.runtime.seccomp;
 
-import io.jrun.runtime.ContainerSpec;
+import io.jrun.runtime.prepare.SpecPreparer;
+import io.jrun.runtime.prepare.EffectiveConfig;
+import io.jrun.runtime.spec.CapabilityNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SeccompCacheTest {
-    private static final SeccompTarget TARGET = SeccompTarget.thisMachine(ContainerSpec.DEFAULT_CAPABILITIES, true);
+    private static final SeccompTarget TARGET = SeccompTarget.thisMachine(CapabilityNames.set(SpecPreparer.DEFAULT_CAPABILITIES), true);
 
     @TempDir
     Path dir;
