@@ -115,4 +115,20 @@ public final class Processes {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return java.util.OptionalLong.of(Long.parseLong(fields[19])); // field 22 is the 20th after the name
     }
+
+    /**
+     * Whether the process that started at {@code startTime} (clock ticks since boot) still
+     * lives as {@code pid}: not gone, not recycled, and not a zombie waiting to be reaped.
+     */
+    public static boolean alive(long pid, long startTime) throws IOException {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String state = fields[0]; // field 3
+        return Long.parseLong(fields[19]) == startTime && !state.equals("Z") && !state.equals("X");
+    }
 }

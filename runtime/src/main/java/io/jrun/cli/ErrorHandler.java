@@ -14,7 +14,7 @@ import java.nio.file.NoSuchFileException;
  * Turns every failure into one line on stderr, {@code jrun: PROBLEM}, where PROBLEM names
  * what went wrong and how to fix it, and exit code 125. {@code --debug} adds the stack trace.
  */
-final class ErrorHandler implements IExecutionExceptionHandler {
+public final class ErrorHandler implements IExecutionExceptionHandler {
     private final JrunCommand root;
 
     ErrorHandler(JrunCommand root) {
@@ -42,7 +42,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
 
     /** One line for an exception; file system errors name the file and the reason. */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         if (e instanceof AccessDeniedException a) {
             return "permission denied: " + a.getFile() + ": run jrun as root or choose a writable --dir";
         }

@@ -19,12 +19,12 @@ import java.util.function.Supplier;
  * calling every attribute through it. The AOT cache cannot hold those proxy classes. A spec
  * built in code involves neither: parsing, help and error messages stay picocli's.
  */
-final class Specs {
+public final class Specs {
     private Specs() {
     }
 
     /** A command with picocli's standard -h/--help and -V/--version (built here: picocli's own mixin is annotated). */
-    static CommandSpec command(Object command, String name, String... description) {
+    public static CommandSpec command(Object command, String name, String... description) {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(name);
         spec.usageMessage().description(description);
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
@@ -35,14 +35,14 @@ final class Specs {
     }
 
     /** A flag: true when given. */
-    static OptionSpec.Builder flag(Consumer<Boolean> set, Supplier<Boolean> get, String... names) {
+    public static OptionSpec.Builder flag(Consumer<Boolean> set, Supplier<Boolean> get, String... names) {
         Binding<Boolean> binding = new Binding<>(set, get);
         return OptionSpec.builder(names).type(boolean.class).arity("0").initialValue(get.get())
                 .setter(binding).getter(binding);
     }
 
     /** An option with one value of {@code type}, converted by picocli. */
-    static <T> OptionSpec.Builder option(Class<T> type, String label, Consumer<T> set, Supplier<T> get,
+    public static <T> OptionSpec.Builder option(Class<T> type, String label, Consumer<T> set, Supplier<T> get,
             String... names) {
         Binding<T> binding = new Binding<>(set, get);
         return OptionSpec.builder(names).type(type).paramLabel(label).initialValue(get.get())
@@ -50,7 +50,7 @@ final class Specs {
     }
 
     /** A repeatable option: each value is added to the list. */
-    static OptionSpec.Builder repeatable(String label, Consumer<List<String>> set, Supplier<List<String>> get,
+    public static OptionSpec.Builder repeatable(String label, Consumer<List<String>> set, Supplier<List<String>> get,
             String... names) {
         Binding<List<String>> binding = new Binding<>(set, get);
         return OptionSpec.builder(names).type(List.class).auxiliaryTypes(String.class).paramLabel(label)
@@ -58,7 +58,7 @@ final class Specs {
     }
 
     /** A required positional parameter of one String at {@code index}. */
-    static PositionalParamSpec.Builder positional(String index, String label, Consumer<String> set,
+    public static PositionalParamSpec.Builder positional(String index, String label, Consumer<String> set,
             Supplier<String> get) {
         Binding<String> binding = new Binding<>(set, get);
         return PositionalParamSpec.builder().index(index).type(String.class).arity("1").required(true)
@@ -69,7 +69,7 @@ final class Specs {
      * Positional parameters at {@code index} (a range), collected into a list; at least one
      * when {@code required}.
      */
-    static PositionalParamSpec.Builder positionals(String index, boolean required, String label,
+    public static PositionalParamSpec.Builder positionals(String index, boolean required, String label,
             Consumer<List<String>> set, Supplier<List<String>> get) {
         Binding<List<String>> binding = new Binding<>(set, get);
         return PositionalParamSpec.builder().index(index).type(List.class).auxiliaryTypes(String.class)

@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** Reports the version Maven stamped into the jar. */
-final class VersionProvider implements IVersionProvider {
+public final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
         Properties p = new Properties();

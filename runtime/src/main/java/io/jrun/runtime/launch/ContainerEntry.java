@@ -49,7 +49,7 @@ final class ContainerEntry {
      * @param appRoot      an O_PATH descriptor of the app's root directory
      * @param executable   the path posix_spawn execs, inside the container
      * @param workingDir   checked to exist in the container
-     * @param capabilities the bounding set, and for root the permitted and effective sets
+     * @param caps         the capability sets
      * @param lastCap      from /proc, read before the setns
      * @param noNewPrivs   whether the app runs with no_new_privs, and so the process
      * @param seccomp      the filter, or null for none
@@ -57,7 +57,7 @@ final class ContainerEntry {
      */
     record Plan(int appPidfd, int appRoot, Stdio stdio, boolean terminal, ConsoleSize consoleSize, String executable,
                 List<String> argv, List<String> env,
-                String workingDir, User user, long capabilities, int lastCap, boolean noNewPrivs,
+                String workingDir, User user, LaunchPlan.Caps caps, int lastCap, boolean noNewPrivs,
                 SeccompProgram seccomp, int gateDirFd) {
     }
 
@@ -109,11 +109,11 @@ final class ContainerEntry {
                 actions.chdir(plan.workingDir()).closeFrom(3);
 
                 if (plan.noNewPrivs()) {
-                    Privileges.restrict(caps(plan), plan.lastCap(), plan.user(), true);
+                    Privileges.restrict(plan.caps(), plan.lastCap(), plan.user(), true);
                     install(plan.seccomp()); // last: the filter also binds this thread's own calls
                 } else {
                     install(plan.seccomp()); // needs CAP_SYS_ADMIN without no_new_privs: before the drop
-                    Privileges.restrict(caps(plan), plan.lastCap(), plan.user(), false);
+                    Privileges.restrict(plan.caps(), plan.lastCap(), plan.user(), false);
                 }
 
                 try {
@@ -141,12 +141,5 @@ final class ContainerEntry {
         if (seccomp != null) {
             seccomp.install();
         }
-    }
-
-    /** The app's bounding set; for root also its permitted and effective sets (docker exec's rule). */
-    private static LaunchPlan.Caps caps(Plan plan) {
-        long set = plan.capabilities();
-        long held = plan.user().isRoot() ? set : 0;
-        return new LaunchPlan.Caps(set, held, held, 0, 0);
     }
 }

@@ -95,13 +95,17 @@ public final class CreatedContainer {
         started = true;
         boolean released;
         try {
-            released = Gate.release(handoff.gate.fifo());
+            released = handoff.gate.release();
         } catch (ErrnoException e) {
+            started = false;
             destroy();
             throw new LaunchException(LaunchException.JRUN_ERROR, "cannot open the gate of container " + id + ": "
                     + e.getMessage(), e);
         }
         handoff.gate.remove();
+        if (!released) {
+            Launcher.kill(pid); // it is gone, or still waits where no release can reach: either way
+        }
         Threads.joinUninterruptibly(setup); // posix_spawn returns: exec'd, or failed
         if (!released || handoff.spawnError != null) {
             Launcher.reap(pid);

@@ -80,7 +80,8 @@ public final class Enter {
                 ContainerEntry.Plan plan = new ContainerEntry.Plan(app.pidfd(), app.root(), spec.stdio(), spec.terminal(),
                         spec.consoleSize(), executable, argv,
                         ContainerSetup.withHome(spec.env(), user.home()),
-                        spec.workingDir(), user.user(), status.capBounding(), lastCap, status.noNewPrivs(), seccomp,
+                        spec.workingDir(), user.user(), caps(spec, status, user.user()), lastCap,
+                        spec.noNewPrivileges() != null ? spec.noNewPrivileges() : status.noNewPrivs(), seccomp,
                         gate == null ? -1 : gate.dirFd());
                 ContainerEntry.Outcome outcome = new ContainerEntry.Outcome();
                 // started here, from the caller's untransformed thread, and thrown away after
@@ -162,8 +163,23 @@ public final class Enter {
         }
     }
 
+    /** The capability sets: the spec's, or docker exec's rule over the app's bounding set. */
+    private static LaunchPlan.Caps caps(EnterSpec spec, ProcStatus status, User user) {
+        if (spec.capabilities() != null) {
+            return LaunchPlan.caps(spec.capabilities());
+        }
+        long set = status.capBounding();
+        long held = user.isRoot() ? set : 0;
+        return new LaunchPlan.Caps(set, held, held, 0, 0);
+    }
+
     /** The -u user resolved in the container, else the app's identity; HOME from the container's passwd. */
     private static UserLookup.Resolved user(AppProcess app, EnterSpec spec) throws LaunchException, ErrnoException {
+        if (spec.identity() != null) {
+            io.jrun.runtime.spec.User u = spec.identity();
+            String home = ImageUsers.resolve(app.root(), u.uid() + ":" + u.gid()).home();
+            return new UserLookup.Resolved(new User(u.uid(), u.gid(), u.additionalGids()), home);
+        }
         if (spec.user() != null) {
             return ImageUsers.resolve(app.root(), spec.user());
         }

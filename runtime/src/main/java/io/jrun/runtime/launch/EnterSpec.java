@@ -26,10 +26,16 @@ import java.util.List;
  * @param gateParent  where the process's gate directory is made (it waits there until it is in
  *                    the cgroup)
  * @param cgroup      the container's cgroup, which the process joins before it runs; null for none
+ * @param identity    who the process runs as, in numbers ({@code jrun-oci exec}'s process.user);
+ *                    null for {@code user}, or the app's identity
+ * @param capabilities its capability sets; null for the app's (bounding; for root also permitted
+ *                    and effective)
+ * @param noNewPrivileges no_new_privs; null for the app's
  */
 public record EnterSpec(String label, long pid, long startTime, List<String> command, List<String> env,
                         String workingDir, String user, boolean terminal, ConsoleSize consoleSize, Seccomp seccomp,
-                        Stdio stdio, Path gateParent, PodCgroup cgroup) {
+                        Stdio stdio, Path gateParent, PodCgroup cgroup, io.jrun.runtime.spec.User identity,
+                        io.jrun.runtime.spec.CapabilitySets capabilities, Boolean noNewPrivileges) {
     public EnterSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -37,6 +43,14 @@ public record EnterSpec(String label, long pid, long startTime, List<String> com
         if (workingDir == null || !workingDir.startsWith("/")) {
             throw new IllegalArgumentException("the working directory must be an absolute path, not \"" + workingDir + "\"");
         }
+    }
+
+    /** A process like the app: its identity (or {@code user}'s), capabilities and no_new_privs ({@code jrun enter}). */
+    public EnterSpec(String label, long pid, long startTime, List<String> command, List<String> env, String workingDir,
+                     String user, boolean terminal, ConsoleSize consoleSize, Seccomp seccomp, Stdio stdio, Path gateParent,
+                     PodCgroup cgroup) {
+        this(label, pid, startTime, command, env, workingDir, user, terminal, consoleSize, seccomp, stdio, gateParent,
+                cgroup, null, null, null);
     }
 
     /** The PATH the command is searched in: the environment's, or docker's default. */

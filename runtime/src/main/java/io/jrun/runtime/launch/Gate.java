@@ -34,7 +34,9 @@ import java.util.function.BooleanSupplier;
  * releaser then removes both.
  */
 public final class Gate {
-    static final String FIFO = "exec.fifo";
+    /** The FIFO's name in its directory. */
+    public static final String FIFO_NAME = "exec.fifo";
+    static final String FIFO = FIFO_NAME;
 
     private final Path dir;
     private final Fd dirFd;
@@ -104,14 +106,29 @@ public final class Gate {
         return released;
     }
 
-    /** Removes the FIFO and the directory, as far as they exist. */
+    /**
+     * Releases the child from this process, through the directory's descriptor: right even if
+     * the directory was renamed meanwhile (a pod's directory moves from prepare/ to run/ while
+     * its app waits). False when no child waits (it died).
+     */
+    boolean release() throws ErrnoException {
+        return openWriteEnd(dirFd.value(), FIFO);
+    }
+
+    /** Removes the FIFO and the directory, where they are now, as far as they exist. */
     void remove() {
+        Path now = dir;
+        try {
+            now = Path.of(FileSyscalls.readlinkat(AtFlags.AT_FDCWD, "/proc/self/fd/" + dirFd.value()));
+        } catch (ErrnoException | RuntimeException e) {
+            // closed already: the path it was made at
+        }
         try {
             dirFd.close();
         } catch (ErrnoException e) {
             // nothing to do
         }
-        removeQuietly(dir);
+        removeQuietly(now);
     }
 
     static void removeQuietly(Path dir) {

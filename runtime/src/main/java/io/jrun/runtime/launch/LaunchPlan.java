@@ -115,7 +115,7 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
             if (plan.isRootOverlay()) {
                 refuse(overlay != null || !mounts.isEmpty() || !procMounts.isEmpty(),
                         "an overlay mount on / must come first in mounts, and only once");
-                overlay = rootOverlay(plan);
+                overlay = rootOverlay(plan, bundle);
             } else if (plan.destination().equals("/")) {
                 throw new IllegalArgumentException("mounts: only an overlay can be mounted on /; the root is root.path");
             } else if (plan.underProc()) {
@@ -131,9 +131,7 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
         String userName = spec.annotation(Annotations.USER).filter(u -> !u.isEmpty()).orElse(null);
         User user = new User(process.user().uid(), process.user().gid(), process.user().additionalGids());
 
-        CapabilitySets sets = process.capabilities();
-        Caps caps = new Caps(bits(sets.bounding()), bits(sets.effective()), bits(sets.permitted()),
-                bits(sets.inheritable()), bits(sets.ambient()));
+        Caps caps = caps(process.capabilities());
 
         List<Limit> limits = new ArrayList<>();
         for (Rlimit r : process.rlimits()) {
@@ -164,7 +162,13 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
                 paths.toArray(String[]::new), values.toArray(String[]::new), propagation);
     }
 
-    private static RootOverlay rootOverlay(MountPlan plan) {
+    /** The sets as bits; names this kernel does not know are left out, as runc and crun do. */
+    static Caps caps(CapabilitySets sets) {
+        return new Caps(bits(sets.bounding()), bits(sets.effective()), bits(sets.permitted()),
+                bits(sets.inheritable()), bits(sets.ambient()));
+    }
+
+    private static RootOverlay rootOverlay(MountPlan plan, Path bundle) {
         List<Path> lower = new ArrayList<>();
         Path upper = null;
         Path work = null;
@@ -172,12 +176,12 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
             if (option.startsWith("lowerdir=")) {
                 List<String> layers = splitOverlayList(option.substring("lowerdir=".length()));
                 for (String layer : layers.reversed()) { // overlayfs lists the uppermost first
-                    lower.add(absolute(layer, "lowerdir"));
+                    lower.add(bundle.resolve(layer).normalize());
                 }
             } else if (option.startsWith("upperdir=")) {
-                upper = absolute(option.substring("upperdir=".length()), "upperdir");
+                upper = bundle.resolve(option.substring("upperdir=".length())).normalize();
             } else if (option.startsWith("workdir=")) {
-                work = absolute(option.substring("workdir=".length()), "workdir");
+                work = bundle.resolve(option.substring("workdir=".length())).normalize();
             } else {
                 throw new IllegalArgumentException("the overlay on /: option \"" + option
                         + "\" is not supported (lowerdir, upperdir, workdir)");
@@ -206,11 +210,6 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
         }
         parts.add(current.toString());
         return parts;
-    }
-
-    private static Path absolute(String path, String option) {
-        refuse(!path.startsWith("/"), "the overlay on /: " + option + " must be absolute, not \"" + path + "\"");
-        return Path.of(path);
     }
 
     private static long bits(List<String> names) {

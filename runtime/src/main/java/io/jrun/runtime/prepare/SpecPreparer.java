@@ -65,7 +65,8 @@ public final class SpecPreparer {
      * @param imageName   the image's name in the store
      * @param image       the image's config
      * @param layers      the image's unpacked layers, lowest first
-     * @param podDir      the pod's directory (the /etc files are written there)
+     * @param podDir      the pod's directory, the bundle: the /etc files are written there, and its
+     *                    paths appear relative to it in the configuration
      * @param upperDir    the container's writable layer
      * @param workDir     overlayfs' work directory
      * @param rootfs      the overlay's mount point
@@ -103,7 +104,7 @@ public final class SpecPreparer {
 
         Spec.Builder spec = Spec.builder()
                 .process(process)
-                .root(new Root(in.rootfs().toString(), request.readOnly()))
+                .root(new Root(in.podDir().relativize(in.rootfs()).toString(), request.readOnly()))
                 .hostname(in.hostname())
                 .annotation(Annotations.POD, in.uuid())
                 .annotation(Annotations.IMAGE, in.imageName())
@@ -194,19 +195,21 @@ public final class SpecPreparer {
     /** docker's default mounts, the pod's /etc files, then the user's volumes and tmpfs mounts. */
     private static List<Mount> mounts(Inputs in, ContainerHardening hardening) throws IOException {
         RunRequest request = in.request();
-        List<Mount> mounts = defaultMounts(in.layers(), in.upperDir(), in.workDir(), hardening.writableSysfs(), in.cgroup2());
+        // the pod's own paths relative to the bundle (the pod's directory, which moves from phase
+        // to phase): config.json stays true wherever the pod is
+        List<Mount> mounts = defaultMounts(in.layers(), in.podDir().relativize(in.upperDir()),
+                in.podDir().relativize(in.workDir()), hardening.writableSysfs(), in.cgroup2());
         Path etc = in.podDir().resolve(ETC_DIR);
         Files.createDirectories(etc);
         write(etc.resolve("hostname"), in.hostname() + "\n");
         write(etc.resolve("hosts"), "127.0.0.1\tlocalhost " + in.hostname() + "\n"
                 + "::1\tlocalhost ip6-localhost ip6-loopback\n");
-        mounts.add(new Mount("/etc/hostname", "bind", etc.resolve("hostname").toString(), List.of("rbind", "rprivate")));
-        mounts.add(new Mount("/etc/hosts", "bind", etc.resolve("hosts").toString(), List.of("rbind", "rprivate")));
+        mounts.add(new Mount("/etc/hostname", "bind", ETC_DIR + "/hostname", List.of("rbind", "rprivate")));
+        mounts.add(new Mount("/etc/hosts", "bind", ETC_DIR + "/hosts", List.of("rbind", "rprivate")));
         String resolvConf = hostResolvConf();
         if (resolvConf != null) {
             write(etc.resolve("resolv.conf"), resolvConf);
-            mounts.add(new Mount("/etc/resolv.conf", "bind", etc.resolve("resolv.conf").toString(),
-                    List.of("rbind", "rprivate")));
+            mounts.add(new Mount("/etc/resolv.conf", "bind", ETC_DIR + "/resolv.conf", List.of("rbind", "rprivate")));
         }
         if (request.readOnly()) {
             // podman's --read-only-tmpfs: the places programs expect to write
