@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -71,9 +72,13 @@ public final class OciMain {
         return cli.execute(args);
     }
 
+    /** Whether the command is {@code name}: the first argument that is neither an option nor a global option's value. */
     private static boolean commandIs(String[] args, String name) {
-        for (String a : args) {
-            if (!a.startsWith("-")) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (List.of("--root", "--log", "--log-format", "--log-level", "--rootless").contains(a)) {
+                i++; // its value
+            } else if (!a.startsWith("-")) {
                 return a.equals(name);
             }
         }

@@ -78,7 +78,7 @@ class HostCgroupTest {
         assertThat(r.stderr().lines().toList()).as(r.toString()).hasSize(1);
         if (!List.of(controllers.split(" ")).contains("memory")) {
             assertThat(r.stderr()).isEqualTo("jrun: memory controller not available in cgroup v2 at " + hierarchy
-                    + " (it has: " + (controllers.isEmpty() ? "none" : controllers) + "): --memory needs it;"
+                    + " (it has: " + (controllers.isEmpty() ? "none" : controllers) + "): --memory (linux.resources.memory.limit) needs it;"
                     + " drop --memory, or run on a host whose cgroup v2 has it\n");
         } else { // a full cgroup v2: a limit the kernel refuses instead, written during the launch
             r = jrun.run("run", "--rm", "--cpuset-cpus", "4095", busybox, "echo", "ran");

@@ -119,7 +119,7 @@ class HostileImageRunTest {
         // /proc/sys is not there before /proc is mounted: refused all the same, on the empty placeholder
         JrunCli.Result r = containers.run("--rm", "-v", source + ":/ps/kernel", image, "true");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
-        assertThat(r.stderr()).startsWith("jrun: cannot mount volume").hasLineCount(1);
+        assertThat(r.stderr()).startsWith("jrun: cannot make the bind mount of " + source + " on /ps/kernel").hasLineCount(1);
         assertThat(Set.copyOf(containers.pods("run"))).isEqualTo(before);
     }
 

@@ -34,6 +34,11 @@ public final class CgroupSettings {
         return option == null ? origin : option + " (" + origin + ")";
     }
 
+    /** What to drop to do without a setting: jrun run's option, else the configuration's field. */
+    public static String what(String origin) {
+        return OPTIONS.getOrDefault(origin, origin);
+    }
+
     /** The files to write, in order. */
     public static List<Setting> of(Resources r) {
         List<Setting> s = new ArrayList<>();

@@ -56,7 +56,8 @@ public record PodCgroup(Path dir, Path home, List<CgroupSettings.Setting> settin
                 throw new CgroupException(s.controller() + " controller not available in cgroup v2 at "
                         + (parent.delegated() ? parent.dir() : root) + " (it has: "
                         + (available.isEmpty() ? "none" : String.join(" ", available)) + "): "
-                        + CgroupSettings.describe(s.origin()) + " needs it; drop it, or run on a host whose cgroup v2 has it"
+                        + CgroupSettings.describe(s.origin()) + " needs it; drop " + CgroupSettings.what(s.origin())
+                        + ", or run on a host whose cgroup v2 has it"
                         + (parent.delegated() ? " (delegate it to the unit: Delegate=yes or Delegate=" + s.controller() + ")" : ""));
             }
         }
@@ -107,7 +108,7 @@ public record PodCgroup(Path dir, Path home, List<CgroupSettings.Setting> settin
                 CgroupFiles.write(file, s.value());
             } catch (NoSuchFileException e) {
                 throw new CgroupException("cannot apply " + what + ": " + file + " does not exist (the kernel lacks "
-                        + s.file() + "); drop it", e);
+                        + s.file() + "); drop " + CgroupSettings.what(s.origin()), e);
             } catch (IOException e) {
                 throw new CgroupException("cannot apply " + what + ": writing '" + s.value() + "' to " + file
                         + " failed: " + CgroupFiles.reason(e), e);

@@ -81,6 +81,9 @@ final class ContainerSetup {
                     UserLookup.Resolved resolved = ImageUsers.resolve(root.value(), plan.userName());
                     user = resolved.user();
                     env = withHome(env, resolved.home());
+                } else {
+                    // runc's rule: HOME from the image's passwd entry of the uid, else "/"
+                    env = withHome(env, ImageUsers.resolve(root.value(), Long.toString(user.uid())).home());
                 }
                 handoff.user = user;
                 if (plan.spec().hostname() != null) {

@@ -9,6 +9,7 @@ import io.jrun.linux.OpenFlags;
 import io.jrun.linux.Processes;
 import io.jrun.linux.ResourceLimits;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -70,8 +71,13 @@ final class GateKeeper {
                 if (!Gate.awaitChildInGate(child, abandoned)) {
                     return; // posix_spawn returned: it says why
                 }
-                ProcMount.mountInContainer(pidfd.value(), pidNs.value(), compat.procMount(),
-                        plan.procMounts(), masked, readOnly);
+                try {
+                    ProcMount.mountInContainer(pidfd.value(), pidNs.value(), compat.procMount(),
+                            plan.procMounts(), masked, readOnly);
+                } catch (IOException e) {
+                    throw new LaunchException(LaunchException.JRUN_ERROR, "cannot mount /proc for the container: "
+                            + e.getMessage(), e);
+                }
                 // joined the container's mount namespace (and its network, IPC and UTS ones):
                 // /proc/sys here is the container's
                 String[] paths = plan.sysctlPaths();

@@ -128,7 +128,7 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
         }
 
         // the identity: numbers, or docker's USER resolved in the image at create time
-        String userName = spec.annotation(Annotations.USER).filter(u -> !u.isEmpty()).orElse(null);
+        String userName = spec.annotation(Annotations.USER).orElse(null); // "" is root, resolved too (HOME)
         User user = new User(process.user().uid(), process.user().gid(), process.user().additionalGids());
 
         Caps caps = caps(process.capabilities());

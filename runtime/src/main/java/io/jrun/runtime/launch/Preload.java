@@ -19,11 +19,13 @@ final class Preload {
             "io.jrun.runtime.launch.Gate", "io.jrun.runtime.launch.MaskedPaths", "io.jrun.linux.FileTypes", "io.jrun.linux.AtFlags",
             "io.jrun.linux.ResolveFlags", "io.jrun.linux.Credentials", "io.jrun.runtime.launch.User", "io.jrun.runtime.launch.ProcMount", "io.jrun.runtime.launch.RootFs",
             "io.jrun.runtime.launch.Privileges", "io.jrun.runtime.launch.Handoff", "io.jrun.runtime.launch.LaunchException",
+            "io.jrun.runtime.launch.LaunchPlan", "io.jrun.runtime.launch.LaunchPlan$Caps", "io.jrun.runtime.launch.MountPlan",
+            "io.jrun.runtime.launch.SpecMounts", "io.jrun.linux.ResourceLimits", "io.jrun.linux.ResourceLimits$Limit",
             "io.jrun.linux.Seccomp", "io.jrun.runtime.seccomp.SeccompProgram"};
 
     /** What {@code jrun enter}'s thread uses after its setns, besides the launch's classes. */
     private static final String[] ENTER = {
-            "io.jrun.runtime.enter.ContainerEntry", "io.jrun.runtime.enter.ContainerEntry$Plan", "io.jrun.runtime.enter.ContainerEntry$Outcome",
+            "io.jrun.runtime.launch.ContainerEntry", "io.jrun.runtime.launch.ContainerEntry$Plan", "io.jrun.runtime.launch.ContainerEntry$Outcome",
             "io.jrun.runtime.launch.ContainerPty", "io.jrun.runtime.launch.Stdio", "io.jrun.linux.PseudoTerminals",
             "io.jrun.linux.Terminals", "io.jrun.linux.WindowSize"};
 

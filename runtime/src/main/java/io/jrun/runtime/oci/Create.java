@@ -71,7 +71,10 @@ public final class Create {
         } catch (FileAlreadyExistsException e) {
             throw new OciException("container " + id + " exists already: choose another ID, or delete it first");
         }
-        try (Fd lock = OciRoot.lock(dir)) {
+        // No lock is held across the launch: the gated child keeps a copy of every descriptor
+        // this JVM has open until it passes its gate, and with it any flock (start would wait
+        // for ever). The directory's creation is what makes the ID this create's.
+        try {
             Files.write(dir.resolve(OciRoot.CONFIG), json);
             CreatedContainer created = Launcher.create(spec, context(root, id, dir, bundle, options));
             try {

@@ -109,9 +109,8 @@ public final class SpecPreparer {
                 .annotation(Annotations.POD, in.uuid())
                 .annotation(Annotations.IMAGE, in.imageName())
                 .annotation(Annotations.STOP_SIGNAL, config.stopSignal());
-        if (!config.user().isEmpty()) {
-            spec.annotation(Annotations.USER, config.user());
-        }
+        // always, "" (root) too: docker resolves root in the image as well (HOME, groups=0(root))
+        spec.annotation(Annotations.USER, config.user());
         for (Mount m : mounts(in, hardening)) {
             spec.mount(m);
         }
