@@ -122,6 +122,21 @@ public final class SeccompCompiler {
         return compiled;
     }
 
+    /**
+     * Whether filter return value {@code a} takes precedence over {@code b}, by the kernel's order
+     * for stacked filters: KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW.
+     * Between two ERRNO (or TRACE) values of different data, the first one stays.
+     */
+    static boolean precedes(int a, int b) {
+        return rank(a) < rank(b);
+    }
+
+    private static int rank(int ret) {
+        int action = ret & io.jrun.linux.Seccomp.SECCOMP_RET_ACTION_FULL;
+        return action == io.jrun.linux.Seccomp.SECCOMP_RET_KILL_PROCESS ? -1 : Integer.compareUnsigned(action, 0) == 0 ? 0
+                : (action >>> 16);
+    }
+
     /** Each call the applicable rules name, with what it gets. */
     private static Map<Integer, Plan> plans(SeccompProfile profile, SeccompTarget target, SyscallTable table)
             throws SeccompProfileException {
@@ -142,10 +157,12 @@ public final class SeccompCompiler {
                     if (plan.unconditional == null) {
                         plan.unconditional = ret;
                         plan.decidedBy = rule;
-                    } else if (plan.unconditional != ret) {
-                        throw new SeccompProfileException(profile.source(), "syscalls[" + rule.position() + "]: \"" + name
-                                + "\" already gets " + plan.decidedBy.action().profileName() + " from syscalls["
-                                + plan.decidedBy.position() + "]; a call can have one unconditional action");
+                    } else if (plan.unconditional != ret && precedes(ret, plan.unconditional)) {
+                        // two unconditional rules for one call (podman's resolved profiles have them: an
+                        // ALLOW list and an ERRNO rule for calls that need a capability the container
+                        // lacks): the more restrictive wins, as the kernel decides between stacked filters
+                        plan.unconditional = ret;
+                        plan.decidedBy = rule;
                     }
                 } else {
                     for (List<ArgCondition> conditions : alternatives) {
