@@ -45,7 +45,7 @@ final class CreateCommand implements Callable<Integer> {
         if (preserveFds < 0) {
             throw new IllegalArgumentException("--preserve-fds must not be negative");
         }
-        return new Create.Options(bundle, pidFile, consoleSocket, preserveFds, Stdio.inherit());
+        return new Create.Options(bundle, pidFile, consoleSocket, preserveFds, Stdio.inherit(), root.noCgroups());
     }
 
     @Override

@@ -22,6 +22,7 @@ final class OciCommand implements Runnable {
     boolean systemdCgroup;
     boolean debug;
     boolean rootless;
+    String cgroupManager = "cgroupfs";
 
     OciCommand() {
         spec = Specs.command(this, "jrun-oci", "jrun's OCI runtime command line (runc's interface), for conmon, podman and CRI-O.");
@@ -36,6 +37,10 @@ final class OciCommand implements Runnable {
                 .description("Accepted for runc compatibility; jrun-oci logs errors only.").build());
         spec.addOption(Specs.flag(v -> systemdCgroup = v, () -> systemdCgroup, "--systemd-cgroup")
                 .description("cgroupsPath is systemd's slice:prefix:name; jrun-oci makes the cgroup itself.").build());
+        spec.addOption(Specs.option(String.class, "MANAGER", v -> cgroupManager = v, () -> cgroupManager, "--cgroup-manager")
+                .description("cgroupfs (default: jrun-oci writes the cgroup itself), systemd (the same), or disabled:"
+                        + " no cgroup at all, linux.resources ignored (crun's option, which podman passes with"
+                        + " --cgroups=disabled).").build());
         spec.addOption(Specs.flag(v -> debug = v, () -> debug, "--debug").description("Stack traces with errors.").build());
         spec.addOption(Specs.option(String.class, "BOOL", v -> rootless = Boolean.parseBoolean(v), () -> null, "--rootless")
                 .description("Only false: jrun-oci runs as root.").build());
@@ -45,6 +50,16 @@ final class OciCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(spec), "a command is needed: create, start, state,"
                 + " kill, delete, exec, run, ps, list or features");
+    }
+
+    /** Whether containers get no cgroup (--cgroup-manager disabled). */
+    boolean noCgroups() {
+        return switch (cgroupManager) {
+            case "cgroupfs", "systemd" -> false;
+            case "disabled" -> true;
+            default -> throw new IllegalArgumentException("unknown --cgroup-manager " + cgroupManager
+                    + ": use cgroupfs, systemd or disabled");
+        };
     }
 
     OciRoot openRoot() throws IOException {

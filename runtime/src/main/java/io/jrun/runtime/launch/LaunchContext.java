@@ -21,10 +21,12 @@ import java.nio.file.Path;
  * @param cgroupParent  the parent a relative (or absent) {@code linux.cgroupsPath} is taken under,
  *                      or null to find the default one ({@link CgroupParent#resolve})
  * @param seccompCache  compiled filters, reused across launches
+ * @param noCgroups     the container gets no cgroup of its own, and linux.resources are ignored
+ *                      (crun's --cgroup-manager=disabled, which podman asks for with --cgroups=disabled)
  */
 public record LaunchContext(String id, Path bundle, Path gateDir, Stdio stdio, KernelCompat compat,
                             LaunchListener listener, int preserveFds, CgroupParent cgroupParent,
-                            SeccompCache seccompCache) {
+                            SeccompCache seccompCache, boolean noCgroups) {
     public LaunchContext {
         if (id == null || id.isEmpty()) {
             throw new IllegalArgumentException("a launch needs the container's ID");
@@ -60,6 +62,7 @@ public record LaunchContext(String id, Path bundle, Path gateDir, Stdio stdio, K
         private int preserveFds;
         private CgroupParent cgroupParent;
         private SeccompCache seccompCache;
+        private boolean noCgroups;
 
         private Builder() {
         }
@@ -109,8 +112,14 @@ public record LaunchContext(String id, Path bundle, Path gateDir, Stdio stdio, K
             return this;
         }
 
+        public Builder noCgroups(boolean v) {
+            noCgroups = v;
+            return this;
+        }
+
         public LaunchContext build() {
-            return new LaunchContext(id, bundle, gateDir, stdio, compat, listener, preserveFds, cgroupParent, seccompCache);
+            return new LaunchContext(id, bundle, gateDir, stdio, compat, listener, preserveFds, cgroupParent, seccompCache,
+                    noCgroups);
         }
     }
 }

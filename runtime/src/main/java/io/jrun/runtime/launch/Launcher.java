@@ -186,6 +186,9 @@ public final class Launcher {
 
     /** The container's cgroup, made now (empty; its limits are written once jrun is out of it). */
     private static PodCgroup cgroup(Spec spec, LaunchContext context) throws LaunchException {
+        if (context.noCgroups()) {
+            return null;
+        }
         List<CgroupSettings.Setting> settings;
         try {
             settings = CgroupSettings.of(spec.linux().resources());

@@ -42,8 +42,9 @@ public final class Create {
      * @param consoleSocket with process.terminal: the Unix socket the terminal's master is sent to
      * @param preserveFds   how many descriptors from 3 on the container process gets
      * @param stdio         the process's stdin, stdout and stderr (jrun-oci's own: conmon's pipes)
+     * @param noCgroups     no cgroup at all, linux.resources ignored (--cgroup-manager disabled)
      */
-    public record Options(Path bundle, Path pidFile, Path consoleSocket, int preserveFds, Stdio stdio) {
+    public record Options(Path bundle, Path pidFile, Path consoleSocket, int preserveFds, Stdio stdio, boolean noCgroups) {
     }
 
     public static CreatedContainer run(OciRoot root, String id, Options options)
@@ -105,6 +106,7 @@ public final class Create {
                 .stdio(options.stdio())
                 .compat(KernelCompat.fromEnvironment(System.getenv()))
                 .preserveFds(options.preserveFds())
+                .noCgroups(options.noCgroups())
                 .seccompCache(new SeccompCache(root.path().resolve(".cache/seccomp")))
                 .listener(new LaunchListener() {
                     @Override
