@@ -72,8 +72,7 @@ final class GateKeeper {
                     return; // posix_spawn returned: it says why
                 }
                 try {
-                    ProcMount.mountInContainer(pidfd.value(), pidNs.value(), compat.procMount(),
-                            plan.procMounts(), masked, readOnly);
+                    ProcMount.mountInContainer(pidfd.value(), pidNs.value(), compat.procMount(), plan.procMounts());
                 } catch (IOException e) {
                     throw new LaunchException(LaunchException.JRUN_ERROR, "cannot mount /proc for the container: "
                             + e.getMessage(), e);
@@ -88,6 +87,15 @@ final class GateKeeper {
                         throw new LaunchException(LaunchException.JRUN_ERROR, "cannot set the sysctl " + paths[i]
                                 + ": " + e.getMessage() + ": check linux.sysctl", e);
                     }
+                }
+                // masked and read-only paths last: /proc/sys is commonly one of the read-only
+                // paths, and the sysctls above are written through it (runc's order too)
+                try (Fd root = FileSyscalls.openat(AtFlags.AT_FDCWD, "/", OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
+                        | OpenFlags.O_CLOEXEC, 0)) {
+                    MaskedPaths.apply(root.value(), masked, readOnly);
+                } catch (ErrnoException e) {
+                    throw new LaunchException(LaunchException.JRUN_ERROR, "cannot apply linux.maskedPaths and"
+                            + " linux.readonlyPaths: " + e.getMessage(), e);
                 }
                 handoff.created = true;
             }

@@ -48,8 +48,8 @@ final class ProcMount {
      * (its /proc/sys is then the container's) and can load no class afterwards, its root being
      * the container's.
      */
-    static void mountInContainer(int pidfd, int pidNsFd, ProcMountMethod method, List<MountPlan> procMounts,
-                                 String[] masked, String[] readOnly) throws IOException, LaunchException {
+    static void mountInContainer(int pidfd, int pidNsFd, ProcMountMethod method, List<MountPlan> procMounts)
+            throws IOException, LaunchException {
         Fd[] detached = new Fd[procMounts.size()];
         try {
             for (int i = 0; i < detached.length; i++) {
@@ -71,7 +71,6 @@ final class ProcMount {
                         throw SpecMounts.failure(procMounts.get(i), e);
                     }
                 }
-                MaskedPaths.apply(root.value(), masked, readOnly);
             }
         } finally {
             for (Fd fd : detached) {
