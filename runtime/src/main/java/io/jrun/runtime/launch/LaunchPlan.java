@@ -162,7 +162,11 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
                 paths.toArray(String[]::new), values.toArray(String[]::new), propagation);
     }
 
-    /** The sets as bits; names this kernel does not know are left out, as runc and crun do. */
+    /**
+     * The sets as bits. A name that is no capability at all is an error (the specification: values
+     * that cannot be mapped to a kernel interface); a real capability newer than this kernel is
+     * left out, as runc and crun do, so that one config serves old and new kernels.
+     */
     static Caps caps(CapabilitySets sets) {
         return new Caps(bits(sets.bounding()), bits(sets.effective()), bits(sets.permitted()),
                 bits(sets.inheritable()), bits(sets.ambient()));
@@ -217,9 +221,9 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
         int lastCap = Capabilities.lastCap();
         for (String name : names) {
             int number = CapabilityNames.numberOrMinusOne(name);
-            if (number < 0 || number > lastCap) {
-                // runc and crun skip capabilities the kernel does not know, with a warning
-                continue;
+            refuse(number < 0, "process.capabilities: " + name + " is not a Linux capability; remove it or fix its name");
+            if (number > lastCap) {
+                continue; // newer than this kernel
             }
             set |= 1L << number;
         }
