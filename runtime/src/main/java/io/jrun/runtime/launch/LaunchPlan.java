@@ -141,6 +141,13 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
             limits.add(new Limit(resource, r.type(), r.soft(), r.hard()));
         }
 
+        for (String path : linux.maskedPaths()) {
+            refuse(!path.startsWith("/"), "linux.maskedPaths: \"" + path + "\" is not an absolute path; give it from the container's /");
+        }
+        for (String path : linux.readonlyPaths()) {
+            refuse(!path.startsWith("/"), "linux.readonlyPaths: \"" + path + "\" is not an absolute path; give it from the container's /");
+        }
+
         List<String> paths = new ArrayList<>();
         List<String> values = new ArrayList<>();
         linux.sysctl().forEach((key, value) -> {
