@@ -121,7 +121,7 @@ final class ContainerSetup {
                 }
                 RootFs.pivot(root);
                 if (plan.rootPropagation() != 0) {
-                    Mounts.mount(null, "/", null, Mounts.MS_REC | plan.rootPropagation(), null);
+                    Mounts.mount(null, "/", null, plan.rootPropagation(), null); // MS_REC in it for the r- names
                 }
                 Namespace pid = plan.pidNamespace();
                 if (pid != null && pid.path() == null) {

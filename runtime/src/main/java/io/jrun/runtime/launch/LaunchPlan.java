@@ -156,11 +156,16 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
             values.add(value);
         });
 
+        // runc's reading: the r- names for the whole tree, the others for the root mount alone. A
+        // recursive unbindable would make /dev/null unbindable too, and masking clones it.
         long propagation = switch (linux.rootfsPropagation() == null ? "" : linux.rootfsPropagation()) {
-            case "", "private", "rprivate" -> 0;
-            case "slave", "rslave" -> io.jrun.linux.Mounts.MS_SLAVE;
-            case "shared", "rshared" -> io.jrun.linux.Mounts.MS_SHARED;
-            case "unbindable", "runbindable" -> io.jrun.linux.Mounts.MS_UNBINDABLE;
+            case "", "private", "rprivate" -> 0; // the container's mounts are private already
+            case "slave" -> io.jrun.linux.Mounts.MS_SLAVE;
+            case "rslave" -> io.jrun.linux.Mounts.MS_SLAVE | io.jrun.linux.Mounts.MS_REC;
+            case "shared" -> io.jrun.linux.Mounts.MS_SHARED;
+            case "rshared" -> io.jrun.linux.Mounts.MS_SHARED | io.jrun.linux.Mounts.MS_REC;
+            case "unbindable" -> io.jrun.linux.Mounts.MS_UNBINDABLE;
+            case "runbindable" -> io.jrun.linux.Mounts.MS_UNBINDABLE | io.jrun.linux.Mounts.MS_REC;
             default -> throw new IllegalArgumentException("linux.rootfsPropagation: \"" + linux.rootfsPropagation()
                     + "\" is not private, slave, shared or unbindable");
         };
