@@ -37,7 +37,7 @@ public final class SpecJson {
             Field root = new Field(n, "");
             root.requireObject();
             Spec.Builder b = Spec.builder()
-                    .ociVersion(root.get("ociVersion").requiredString())
+                    .ociVersion(ociVersion(root.get("ociVersion").requiredString()))
                     .hostname(root.get("hostname").string())
                     .domainname(root.get("domainname").string())
                     .annotations(root.get("annotations").stringMap());
@@ -630,4 +630,15 @@ public final class SpecJson {
         values.forEach(array::add);
     }
 
+    /** The specification: SemVer 2.0.0; jrun implements 1.x, so other majors are refused too. */
+    private static final java.util.regex.Pattern VERSION_1 =
+            java.util.regex.Pattern.compile("1\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+
+    private static String ociVersion(String version) throws SpecFormatException {
+        if (!VERSION_1.matcher(version).matches()) {
+            throw new SpecFormatException("ociVersion: \"" + version + "\" is not a runtime-spec 1.x version"
+                    + " (SemVer, such as 1.0.2)");
+        }
+        return version;
+    }
 }
