@@ -36,8 +36,12 @@ public final class Start {
                 throw new OciException("container " + id + "'s process died before it was started: delete it");
             }
             Spec spec = root.config(id);
+            // the hooks see the container as start made it, running with its pid, even when a
+            // short process has already exited (root.state would then say stopped, pid 0)
             State state = root.state(id);
-            return HookRunner.runAll("poststart", spec.hooks().poststart(), state);
+            long pid = root.requireRecord(id).pid();
+            return HookRunner.runAll("poststart", spec.hooks().poststart(), new State(state.ociVersion(), id,
+                    State.RUNNING, pid, state.bundle(), state.annotations()));
         }
     }
 }
