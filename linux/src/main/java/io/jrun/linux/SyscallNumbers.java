@@ -27,7 +27,9 @@ record SyscallNumbers(
         // jrun enter: the app's root
         long chroot,
         // sd_notify: a datagram to systemd's NOTIFY_SOCKET
-        long socket, long sendto) {
+        long socket, long sendto,
+        // the pod's device program (cgroup v2)
+        long bpf) {
 
     static final SyscallNumbers X86_64 = new SyscallNumbers(
             0, 1, 3, 16, 102, 74, 306,
@@ -45,7 +47,8 @@ record SyscallNumbers(
             271, 290,
             317,
             161,
-            41, 44);
+            41, 44,
+            321);
 
     static final SyscallNumbers AARCH64 = new SyscallNumbers(
             63, 64, 57, 29, 174, 82, 267,
@@ -63,7 +66,8 @@ record SyscallNumbers(
             73, 19,
             277,
             51,
-            198, 206);
+            198, 206,
+            280);
 
     /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
     static SyscallNumbers forThisMachine() {
