@@ -2,6 +2,7 @@ package io.jrun.runtime;
 
 import io.jrun.linux.Capabilities;
 import io.jrun.runtime.cgroup.PodCgroup;
+import io.jrun.runtime.devices.DevicePolicy;
 import io.jrun.runtime.seccomp.SeccompProgram;
 
 import java.nio.file.Path;
@@ -38,19 +39,25 @@ import java.util.regex.Pattern;
  * @param hardening    no_new_privs, the masked and read-only paths, /sys and /dev: null for
  *                     {@link ContainerHardening#DEFAULT}
  * @param cgroup       the pod's cgroup, made and empty, with its limits still to be written: the
- *                     app runs in it and sees it as its cgroup namespace's root; null for none
+ *                     app runs in it and sees it as its cgroup namespace's root; null for none,
+ *                     which only a device policy that allows every device can do without (the
+ *                     launch refuses otherwise: the policy is a program on this cgroup)
  * @param listenFds    systemd socket activation: jrun's descriptors 3 to 3+listenFds-1 are passed
  *                     to the app at the same numbers (sd_listen_fds(3)); 0 for none
+ * @param devices      which devices the app may open and make (a program attached to
+ *                     {@code cgroup} before the app runs); null for {@link DevicePolicy#DEFAULT}
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,
                             String user, long capabilities, Stdio stdio, List<MountSpec> mounts,
                             Network network, boolean readOnly, String resolvConf, SeccompProgram seccomp,
-                            ContainerHardening hardening, PodCgroup cgroup, int listenFds) {
+                            ContainerHardening hardening, PodCgroup cgroup, int listenFds, DevicePolicy devices) {
 
     /**
-     * podman's default capability set: no MKNOD (without a device cgroup a container could make
-     * usable device nodes), NET_RAW or AUDIT_WRITE.
+     * podman's default capability set: no MKNOD, NET_RAW or AUDIT_WRITE. The device policy
+     * already denies mknod of any device it does not allow, so MKNOD would only let a container
+     * make nodes for null, zero, tty… and the allowed ones; like podman, jrun leaves it out
+     * all the same (--cap-add MKNOD gives it).
      */
     public static final long DEFAULT_CAPABILITIES = bits(Capabilities.CAP_CHOWN, Capabilities.CAP_DAC_OVERRIDE,
             Capabilities.CAP_FOWNER, Capabilities.CAP_FSETID, Capabilities.CAP_KILL,
@@ -70,6 +77,7 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         network = network == null ? Network.NONE : network;
         hardening = hardening == null ? ContainerHardening.DEFAULT : hardening;
+        devices = devices == null ? DevicePolicy.DEFAULT : devices;
         if (listenFds < 0) {
             throw new IllegalArgumentException("listenFds must not be negative: " + listenFds);
         }
@@ -101,24 +109,40 @@ public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path
         }
     }
 
-    /** A spec with the default hardening and without a cgroup of its own (the app stays in jrun's). */
+    /**
+     * A spec with the default hardening and device policy, and without a cgroup: give it one with
+     * {@link #withCgroup} before the launch (the device policy is a program on it).
+     */
     public ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs, List<String> argv,
                          List<String> env, String workingDir, String hostname, String user, long capabilities,
                          Stdio stdio, List<MountSpec> mounts, Network network, boolean readOnly, String resolvConf,
                          SeccompProgram seccomp) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio, mounts,
-                network, readOnly, resolvConf, seccomp, ContainerHardening.DEFAULT, null, 0);
+                network, readOnly, resolvConf, seccomp, ContainerHardening.DEFAULT, null, 0, DevicePolicy.DEFAULT);
     }
 
     /**
      * A spec with the defaults for what the launch engine's callers rarely set: no mounts, no
-     * network, a writable root, the image's own /etc/resolv.conf and no seccomp filter.
+     * network, a writable root, the image's own /etc/resolv.conf, no seccomp filter and the
+     * default device policy; and no cgroup yet ({@link #withCgroup}).
      */
     public ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs, List<String> argv,
                          List<String> env, String workingDir, String hostname, String user, long capabilities,
                          Stdio stdio) {
         this(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities, stdio,
-                List.of(), Network.NONE, false, null, null, ContainerHardening.DEFAULT, null, 0);
+                List.of(), Network.NONE, false, null, null, ContainerHardening.DEFAULT, null, 0, DevicePolicy.DEFAULT);
+    }
+
+    /** This spec with the app in {@code cgroup} (see {@link PodCgroup}). */
+    public ContainerSpec withCgroup(PodCgroup cgroup) {
+        return new ContainerSpec(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities,
+                stdio, mounts, network, readOnly, resolvConf, seccomp, hardening, cgroup, listenFds, devices);
+    }
+
+    /** This spec under another device policy. */
+    public ContainerSpec withDevices(DevicePolicy devices) {
+        return new ContainerSpec(layers, upperDir, workDir, rootfs, argv, env, workingDir, hostname, user, capabilities,
+                stdio, mounts, network, readOnly, resolvConf, seccomp, hardening, cgroup, listenFds, devices);
     }
 
     /**

@@ -28,8 +28,11 @@ final class Handoff {
     volatile boolean released;
 
     // the pod's cgroup (see PodCgroup): the setup thread has made its cgroup namespace, and the
-    // launching thread has then moved jrun out of the pod's cgroup and written the limits
+    // launching thread has then moved jrun out of the pod's cgroup, written the limits and
+    // attached the device program
     volatile io.jrun.runtime.cgroup.PodCgroup cgroup;
+    /** The program of the pod's device policy, attached with the limits; null for none. */
+    volatile io.jrun.runtime.devices.DeviceProgram devices;
     final CountDownLatch cgroupNamespaceMade = new CountDownLatch(1);
     final CountDownLatch cgroupReady = new CountDownLatch(1);
     volatile Throwable cgroupFailure;

@@ -5,6 +5,7 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.Fd;
 import io.jrun.linux.Processes;
 import io.jrun.runtime.cgroup.PodCgroup;
+import io.jrun.runtime.devices.DeviceProgram;
 
 /**
  * Starts containers. Per launch, two fresh platform threads:
@@ -54,8 +55,15 @@ public final class Launcher {
             throws LaunchException {
         Preload.classes();
         PodCgroup cgroup = spec.cgroup();
+        DeviceProgram devices = spec.devices().program().orElse(null);
+        if (devices != null && cgroup == null) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "the container's device policy needs the pod's cgroup,"
+                    + " where its program is attached: give the ContainerSpec a cgroup (PodCgroups.forPod), or a"
+                    + " DevicePolicy that allows every device");
+        }
         Handoff handoff = new Handoff(listener);
         handoff.cgroup = cgroup;
+        handoff.devices = devices;
         if (cgroup != null) {
             CgroupLaunch.enter(cgroup); // before the setup thread unshares its cgroup namespace
         }

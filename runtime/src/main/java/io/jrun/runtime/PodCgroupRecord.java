@@ -40,10 +40,13 @@ final class PodCgroupRecord {
     private PodCgroupRecord() {
     }
 
-    /** The pod's cgroup, or null where it runs without one (no limits, and none can be made here). */
-    static PodCgroup make(String uuid, RunRequest request) throws LaunchException {
+    /**
+     * The pod's cgroup, or null where it runs without one (no limits, no device program, and none
+     * can be made here).
+     */
+    static PodCgroup make(String uuid, RunRequest request, boolean devicePolicy) throws LaunchException {
         try {
-            return PodCgroups.forPod(uuid, request.limits(), parent(request.cgroupParent())).cgroup().orElse(null);
+            return PodCgroups.forPod(uuid, request.limits(), parent(request.cgroupParent()), devicePolicy).cgroup().orElse(null);
         } catch (CgroupException e) {
             throw new LaunchException(LaunchException.JRUN_ERROR, e.getMessage(), e);
         }

@@ -10,6 +10,7 @@ import io.jrun.linux.Processes;
 import io.jrun.linux.Signals;
 import io.jrun.linux.Uuids;
 import io.jrun.runtime.cgroup.PodCgroup;
+import io.jrun.runtime.devices.DevicePolicy;
 import io.jrun.runtime.pod.PodCollector;
 import io.jrun.runtime.pod.PodExit;
 import io.jrun.runtime.pod.PodLease;
@@ -86,12 +87,13 @@ public final class Pods {
     public RunningPod run(RunRequest request, Stdio stdio, Consumer<String> created) throws LaunchException, IOException {
         String uuid = Uuids.random().toString();
         String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
+        DevicePolicy devices = DevicePolicy.forRun(request.security().privileged());
         PodLease lease = store.create(uuid, request.name());
         PodCgroup cgroup;
         try {
             // made once the pod exists (jrun gc spares a preparing pod's cgroup); a limit that
             // cannot be applied leaves nothing: neither the pod nor a cgroup
-            cgroup = PodCgroupRecord.make(uuid, request);
+            cgroup = PodCgroupRecord.make(uuid, request, !devices.allowsAll());
         } catch (LaunchException | RuntimeException e) {
             lease.remove();
             lease.close();
@@ -130,7 +132,7 @@ public final class Pods {
                 spec = new ContainerSpec(image.layerRoots(), lease.upperDir(), lease.workDir(), lease.rootfs(),
                         config.argv(), config.env(), config.workingDir(), hostname, config.user(),
                         capabilities, stdio.resolvedIn(lease.dir()), request.mounts(), request.network(), request.readOnly(),
-                        hostResolvConf(), seccomp, hardening, cgroup, request.listenFds());
+                        hostResolvConf(), seccomp, hardening, cgroup, request.listenFds(), devices);
             }
         } catch (IOException | RuntimeException e) {
             PodCgroupRecord.discard(cgroup);

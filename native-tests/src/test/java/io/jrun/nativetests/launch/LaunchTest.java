@@ -8,6 +8,7 @@ import io.jrun.images.store.ImageUsage;
 import io.jrun.linux.Capabilities;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.Processes;
+import io.jrun.nativetests.harness.LaunchCgroups;
 import io.jrun.nativetests.harness.TestImages;
 import io.jrun.runtime.ContainerSpec;
 import io.jrun.runtime.KernelCompat;
@@ -15,6 +16,8 @@ import io.jrun.runtime.LaunchException;
 import io.jrun.runtime.Launcher;
 import io.jrun.runtime.RunningContainer;
 import io.jrun.runtime.Stdio;
+import io.jrun.runtime.devices.DevicePolicy;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +47,8 @@ class LaunchTest {
     @TempDir
     static Path state;
     static List<Path> layers;
+    /** Each launch's cgroup: its device policy is a program there. */
+    static LaunchCgroups cgroups;
 
     @TempDir
     Path dir;
@@ -59,6 +64,12 @@ class LaunchTest {
                 FetchOptions.defaults(), FetchListener.SILENT);
         layers = images.inspect(record.name()).layerRoots();
         assertThat(layers).hasSize(4);
+        cgroups = LaunchCgroups.create();
+    }
+
+    @AfterAll
+    static void removeCgroups() throws IOException {
+        cgroups.close();
     }
 
     @BeforeEach
@@ -84,6 +95,7 @@ class LaunchTest {
         }
         assertThat(holders).as("tasks whose mount namespace still has the container's root").isEmpty();
         assertThat(rootfs).isEmptyDirectory();
+        cgroups.removeAll();
     }
 
     private static String mountinfo() throws IOException {
@@ -147,8 +159,9 @@ class LaunchTest {
         return actualMajor > major || actualMajor == major && Integer.parseInt(release[1]) >= minor;
     }
 
+    /** Launches {@code spec}, in a cgroup of its own unless it has one. */
     RunningContainer start(ContainerSpec spec) throws LaunchException {
-        return Launcher.start(spec, compat());
+        return Launcher.start(spec.cgroup() == null ? spec.withCgroup(cgroups.next()) : spec, compat());
     }
 
     Result run(ContainerSpec spec) throws Exception {
@@ -407,6 +420,22 @@ class LaunchTest {
                     assertThat(e.exitCode()).isEqualTo(125);
                     assertThat(e.getMessage()).startsWith("cannot set up the container: ").contains("no-such-layer");
                 });
+    }
+
+    @Test
+    void aLaunchWithoutACgroupIsRefusedUnlessItsDevicePolicyAllowsEveryDevice() throws Exception {
+        // the device policy is a program on the pod's cgroup: without one it could not be enforced
+        assertThatThrownBy(() -> Launcher.start(sh("echo ran"), compat()))
+                .isInstanceOfSatisfying(LaunchException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(125);
+                    assertThat(e.getMessage()).isEqualTo("the container's device policy needs the pod's cgroup, where its"
+                            + " program is attached: give the ContainerSpec a cgroup (PodCgroups.forPod), or a"
+                            + " DevicePolicy that allows every device");
+                });
+        assertThat(output).doesNotExist();
+        RunningContainer c = Launcher.start(sh("echo ran").withDevices(DevicePolicy.UNRESTRICTED), compat());
+        assertThat(c.waitForExit()).isZero();
+        assertThat(Files.readString(output)).isEqualTo("ran\n");
     }
 
     @Test

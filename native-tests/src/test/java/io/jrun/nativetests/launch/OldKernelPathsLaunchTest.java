@@ -39,7 +39,7 @@ class OldKernelPathsLaunchTest extends LaunchTest {
 
     private ContainerSpec spec(List<Path> stack, String script) {
         return new ContainerSpec(stack, upper, dir.resolve("work"), rootfs, List.of("/bin/sh", "-c", script), ENV, "/",
-                "old-kernel", "", ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output));
+                "old-kernel", "", ContainerSpec.DEFAULT_CAPABILITIES, Stdio.toFile(output)).withCgroup(cgroups.next());
     }
 
     @Test

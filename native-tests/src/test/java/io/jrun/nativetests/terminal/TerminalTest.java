@@ -14,6 +14,7 @@ import io.jrun.linux.Processes;
 import io.jrun.linux.Termios;
 import io.jrun.linux.Terminals;
 import io.jrun.linux.WindowSize;
+import io.jrun.nativetests.harness.LaunchCgroups;
 import io.jrun.nativetests.harness.TestImages;
 import io.jrun.runtime.ContainerSpec;
 import io.jrun.runtime.Launcher;
@@ -21,6 +22,7 @@ import io.jrun.runtime.RunningContainer;
 import io.jrun.runtime.Stdio;
 import io.jrun.runtime.terminal.HostTerminal;
 import io.jrun.runtime.terminal.TerminalSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,7 @@ class TerminalTest {
     @TempDir
     static Path state;
     private static List<Path> layers;
+    private static LaunchCgroups cgroups;
 
     @TempDir
     Path dir;
@@ -57,6 +60,12 @@ class TerminalTest {
         ImageRecord record = images.fetch("oci:" + TestImages.layout("busybox") + ":latest",
                 FetchOptions.defaults(), FetchListener.SILENT);
         layers = images.inspect(record.name()).layerRoots();
+        cgroups = LaunchCgroups.create();
+    }
+
+    @AfterAll
+    static void removeCgroups() throws IOException {
+        cgroups.close();
     }
 
     @BeforeEach
@@ -83,7 +92,8 @@ class TerminalTest {
         Path container = Files.createTempDirectory(dir, "container");
         return new ContainerSpec(layers, Files.createDirectory(container.resolve("upper")),
                 Files.createDirectory(container.resolve("work")), Files.createDirectory(container.resolve("rootfs")),
-                List.of("/bin/sh", "-c", script), ENV, "/", "tty-test", user, ContainerSpec.DEFAULT_CAPABILITIES, stdio);
+                List.of("/bin/sh", "-c", script), ENV, "/", "tty-test", user, ContainerSpec.DEFAULT_CAPABILITIES, stdio)
+                .withCgroup(cgroups.next());
     }
 
     @Test
