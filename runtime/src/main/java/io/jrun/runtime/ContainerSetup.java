@@ -47,8 +47,9 @@ final class ContainerSetup {
                         OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
                 handoff.mountNsFd = mountNs.value(); // closed by the Launcher
 
+                // nodev: the image's own device nodes are useless (docs/security.md); --privileged's are not
                 Fd root = OverlayMount.mount(spec.layers(), spec.upperDir(), spec.workDir(), spec.rootfs(),
-                        compat.overlayMount());
+                        compat.overlayMount(), !spec.devices().allowsAll());
                 open.add(root);
                 ContainerHardening hardening = spec.hardening();
                 Fd dev = DevFs.mount(root.value(), hardening.hostDevices());

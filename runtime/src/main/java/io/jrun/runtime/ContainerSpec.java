@@ -45,7 +45,10 @@ import java.util.regex.Pattern;
  * @param listenFds    systemd socket activation: jrun's descriptors 3 to 3+listenFds-1 are passed
  *                     to the app at the same numbers (sd_listen_fds(3)); 0 for none
  * @param devices      which devices the app may open and make (a program attached to
- *                     {@code cgroup} before the app runs); null for {@link DevicePolicy#DEFAULT}
+ *                     {@code cgroup} before the app runs), and the nodes made in its /dev besides
+ *                     jrun's; null for {@link DevicePolicy#DEFAULT}. Unless it allows every
+ *                     device, the root's overlay is mounted nodev, so the image's own device
+ *                     nodes cannot be opened at all
  */
 public record ContainerSpec(List<Path> layers, Path upperDir, Path workDir, Path rootfs,
                             List<String> argv, List<String> env, String workingDir, String hostname,

@@ -26,12 +26,13 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The device policy through {@code jrun run}, on this host: the pod's cgroup program denies every
- * device but the default list (host nodes bound in, mknod with CAP_MKNOD, the same in
- * {@code jrun enter}), {@code --privileged} allows them all, and a pod whose program cannot be
- * attached does not start. The devices used exist here: /dev/fuse (10:229)
- * and the block device /dev/loop0 (7:0), opened without reading or writing anything. (Not
- * /dev/kmsg: its own open answers EPERM without CAP_SYSLOG when dmesg_restrict is set.)
+ * The device policy through {@code jrun run}, on this host: an image's own device nodes cannot be
+ * opened (the root is mounted nodev), the pod's cgroup program denies every device but the
+ * default list (host nodes bound in, mknod with CAP_MKNOD, the same in {@code jrun enter}),
+ * {@code --privileged} allows them all, and a pod whose program cannot be attached does not
+ * start. The devices used exist here: /dev/fuse (10:229) and the block device /dev/loop0 (7:0),
+ * opened without reading or writing anything. (Not /dev/kmsg: its own open answers EPERM without
+ * CAP_SYSLOG when dmesg_restrict is set.)
  */
 @ExtendWith(HostLeftAsItWas.class)
 class DevicePolicyRunTest {
@@ -71,6 +72,16 @@ class DevicePolicyRunTest {
     private static List<String> lines(JrunCli.Result r) {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         return r.stdout().lines().toList();
+    }
+
+    @Test
+    void theImagesDeviceNodesCannotBeOpened() throws Exception {
+        JrunCli.Result r = containers.run("--rm", withDevices, "sh", "-c",
+                OPEN + "o /devs/fuse; o /devs/loop0; o /devs/null; o /dev/null; " + ROOT_NODEV);
+        // the root is nodev: even a node for an allowed device (1:3) is refused there, by the mount
+        assertThat(lines(r)).containsExactly("sh: can't open /devs/fuse: Permission denied",
+                "sh: can't open /devs/loop0: Permission denied", "sh: can't open /devs/null: Permission denied",
+                "/dev/null opened", "root nodev");
     }
 
     @Test
