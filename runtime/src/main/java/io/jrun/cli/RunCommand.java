@@ -12,6 +12,7 @@ import io.jrun.runtime.RunRequest;
 import io.jrun.runtime.RunningPod;
 import io.jrun.runtime.SecurityOptions;
 import io.jrun.runtime.Stdio;
+import io.jrun.runtime.devices.DeviceMapping;
 import io.jrun.runtime.pod.PodStore;
 import io.jrun.runtime.seccomp.SeccompOption;
 import io.jrun.runtime.terminal.HostTerminal;
@@ -57,6 +58,7 @@ final class RunCommand implements Callable<Integer> {
     private List<String> capAdd = new ArrayList<>();
     private List<String> capDrop = new ArrayList<>();
     private boolean privileged;
+    private List<String> devices = new ArrayList<>();
     private Path uuidFile;
     private String pull = "missing";
 
@@ -111,6 +113,9 @@ final class RunCommand implements Callable<Integer> {
                 .description("Drop a capability from the default set (ALL for every one; repeatable).").build());
         spec.addOption(Specs.flag(v -> privileged = v, () -> privileged, "--privileged")
                 .description("Host-equivalent: every capability, no seccomp, no masked paths, writable /sys and /proc/sys, the host's devices.")
+                .build());
+        spec.addOption(Specs.repeatable("HOST[:CONTAINER][:PERMS]", v -> devices = v, () -> devices, "--device")
+                .description("Give the container the host device node HOST at CONTAINER (default: HOST; below /dev), allowing PERMS: r, w, m (default rwm; repeatable).")
                 .build());
         spec.addOption(Specs.option(Path.class, "FILE", v -> uuidFile = v, () -> uuidFile, "--uuid-file-save")
                 .description("Write the pod's UUID into FILE.").build());
@@ -213,9 +218,13 @@ final class RunCommand implements Callable<Integer> {
             seccomp.profile(); // a missing or malformed profile fails here, before anything is created
         }
         ImageLocation.parse(image); // a malformed reference fails here
+        List<DeviceMapping> deviceMappings = new ArrayList<>();
+        for (String d : devices) {
+            deviceMappings.add(DeviceMapping.parse(d)); // reads the host's node: one that is not a device fails here
+        }
         return new RunRequest(image, args, entrypoint, environment, workingDir, user, name, hostname, mounts, mountArgs,
                 Network.parse(network), readOnly, tty, interactive, remove, opts.seccomp(), security,
-                cgroupOptions.limits(), cgroupOptions.cgroupParent, systemd.listenFds());
+                cgroupOptions.limits(), cgroupOptions.cgroupParent, systemd.listenFds(), deviceMappings);
     }
 
     /** The image's store name, fetched first as --pull says. */

@@ -52,7 +52,7 @@ final class ContainerSetup {
                         compat.overlayMount(), !spec.devices().allowsAll());
                 open.add(root);
                 ContainerHardening hardening = spec.hardening();
-                Fd dev = DevFs.mount(root.value(), hardening.hostDevices());
+                Fd dev = DevFs.mount(root.value(), hardening.hostDevices(), spec.devices().nodes());
                 open.add(dev);
                 SysFs.mount(root.value(), hardening.writableSysfs());
                 if (spec.cgroup() != null) {

@@ -1,6 +1,7 @@
 package io.jrun.runtime;
 
 import io.jrun.runtime.cgroup.CgroupLimits;
+import io.jrun.runtime.devices.DeviceMapping;
 import io.jrun.runtime.seccomp.SeccompOption;
 
 import java.util.List;
@@ -29,13 +30,16 @@ import java.util.List;
  *                    the default (the delegated systemd unit jrun runs in, or /jrun.slice)
  * @param listenFds   systemd socket activation: how many of jrun's descriptors from 3 on the app
  *                    gets at the same numbers (with LISTEN_FDS and LISTEN_PID=1 in env); 0 for none
+ * @param devices     --device: host devices the container gets, with their allow rules
  */
 public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                          String workingDir, String user, String name, String hostname,
                          List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
                          boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp,
-                         SecurityOptions security, CgroupLimits limits, String cgroupParent, int listenFds) {
+                         SecurityOptions security, CgroupLimits limits, String cgroupParent, int listenFds,
+                         List<DeviceMapping> devices) {
     public RunRequest {
+        devices = devices == null ? List.of() : List.copyOf(devices);
         limits = limits == null ? CgroupLimits.NONE : limits;
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -52,12 +56,13 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
                       List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
                       boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp) {
         this(image, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs, network, readOnly,
-                terminal, interactive, removeOnExit, seccomp, SecurityOptions.DEFAULT, CgroupLimits.NONE, null, 0);
+                terminal, interactive, removeOnExit, seccomp, SecurityOptions.DEFAULT, CgroupLimits.NONE, null, 0, List.of());
     }
 
     /** The same request for another image (its name in the store, once fetched). */
     public RunRequest withImage(String storedImage) {
         return new RunRequest(storedImage, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs,
-                network, readOnly, terminal, interactive, removeOnExit, seccomp, security, limits, cgroupParent, listenFds);
+                network, readOnly, terminal, interactive, removeOnExit, seccomp, security, limits, cgroupParent, listenFds,
+                devices);
     }
 }

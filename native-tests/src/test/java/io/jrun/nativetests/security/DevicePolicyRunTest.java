@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -29,10 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The device policy through {@code jrun run}, on this host: an image's own device nodes cannot be
  * opened (the root is mounted nodev), the pod's cgroup program denies every device but the
  * default list (host nodes bound in, mknod with CAP_MKNOD, the same in {@code jrun enter}),
- * {@code --privileged} allows them all, and a pod whose program cannot be attached does not
- * start. The devices used exist here: /dev/fuse (10:229) and the block device /dev/loop0 (7:0),
- * opened without reading or writing anything. (Not /dev/kmsg: its own open answers EPERM without
- * CAP_SYSLOG when dmesg_restrict is set.)
+ * {@code --privileged} allows them all, {@code --device} adds a node and its rule, and a pod
+ * whose program cannot be attached does not start. The devices used exist here: /dev/fuse
+ * (10:229) and the block device /dev/loop0 (7:0), opened without reading or writing anything.
+ * (Not /dev/kmsg: its own open answers EPERM without CAP_SYSLOG when dmesg_restrict is set.)
  */
 @ExtendWith(HostLeftAsItWas.class)
 class DevicePolicyRunTest {
@@ -117,6 +118,51 @@ class DevicePolicyRunTest {
                         + ROOT_NODEV);
         assertThat(lines(r)).containsExactly("/devs/fuse opened", "/devs/loop0 opened", "/dev/fuse opened",
                 "/dev/loop0 opened", "mem made", "root dev");
+    }
+
+    @Test
+    void aDeviceOptionAddsTheHostsNodeWithItsRule() throws Exception {
+        JrunCli.Result r = containers.run("--rm", "--device", FUSE + ":/dev/fs/fuse:r", "--device", LOOP0.toString(),
+                containers.busybox, "sh", "-c", OPEN + OPEN_FOR_WRITING
+                        + "ls -ln /dev/fs/fuse /dev/loop0 | while read m l u g maj min rest; do echo $m $u $g $maj $min; done;"
+                        + " o /dev/fs/fuse; ow /dev/fs/fuse; o /dev/loop0; ow /dev/loop0");
+        assertThat(lines(r)).containsExactly("crw------- 0 0 10, 229", "brw------- 0 0 7, 0",
+                "/dev/fs/fuse opened", "sh: can't create /dev/fs/fuse: Operation not permitted",
+                "/dev/loop0 opened", "/dev/loop0 opened for writing");
+    }
+
+    @Test
+    void aBadDeviceOptionIsOneLineWithExitCode125AndMakesNoPod() throws Exception {
+        Path link = images.resolve("fuse-link");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, FUSE);
+        Map<String, String> cases = Map.of(
+                "/etc/passwd", "jrun: --device /etc/passwd: not a device node: --device takes a character or block device,"
+                        + " such as /dev/fuse",
+                "/dev", "jrun: --device /dev: not a device node but a directory: --device takes a character or block"
+                        + " device, such as /dev/fuse",
+                "/dev/no-such-device", "jrun: --device /dev/no-such-device: no such device on the host: name an existing"
+                        + " device node, such as /dev/fuse",
+                FUSE + ":/fuse", "jrun: --device /dev/fuse:/fuse: device path '/fuse' must be a normal absolute path below"
+                        + " /dev (the container's other files are mounted nodev): for example /dev/fuse",
+                link.toString(), "jrun: --device " + link + ": device path '" + link + "' must be a normal absolute path"
+                        + " below /dev (the container's other files are mounted nodev): for example /dev/fuse",
+                FUSE + ":rx", "jrun: invalid --device '/dev/fuse:rx': 'rx' is neither a container path (absolute) nor"
+                        + " permissions (r, w and m, each at most once)",
+                FUSE + ":/dev/pts/9", "jrun: --device /dev/fuse:/dev/pts/9: device path '/dev/pts/9' lies in /dev/pts,"
+                        + " a file system of its own in the container: choose another path below /dev");
+        Set<Path> before = Set.copyOf(containers.pods("run"));
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            JrunCli.Result r = containers.run("--rm", "--device", c.getKey(), containers.busybox, "echo", "ran");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
+            assertThat(r.stdout()).isEmpty();
+            assertThat(r.stderr()).isEqualTo(c.getValue() + "\n");
+        }
+        // a symlink to a device is followed, given a path in /dev
+        JrunCli.Result r = containers.run("--rm", "--device", link + ":/dev/fuse2:r", containers.busybox, "sh", "-c",
+                OPEN + "o /dev/fuse2");
+        assertThat(lines(r)).containsExactly("/dev/fuse2 opened");
+        assertThat(Set.copyOf(containers.pods("run"))).isEqualTo(before);
     }
 
     @Test
