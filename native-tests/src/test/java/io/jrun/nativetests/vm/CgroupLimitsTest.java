@@ -32,16 +32,12 @@ class CgroupLimitsTest {
     @BeforeAll
     static void image() throws Exception {
         jrun = VmJrun.in(state);
-        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
-        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
-        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        busybox = jrun.fetch("oci:" + TestImages.layout("busybox") + ":latest");
     }
 
     @AfterAll
     static void nothingLeft() throws Exception {
-        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
-        assertThat(gc.exitCode()).as(gc.toString()).isZero();
-        assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
+        jrun.gcLeavesNothing();
     }
 
     @Test

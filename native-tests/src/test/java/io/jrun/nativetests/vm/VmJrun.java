@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The jrun CLI in the guest, C1 only as ./jrun runs it: under TCG the C2 compiler's work costs
  * more than it saves. The flag goes on the command line, not into JDK_JAVA_OPTIONS, whose
@@ -27,6 +29,20 @@ record VmJrun(JrunCli cli) {
         List<String> command = new ArrayList<>(cli.command(args).command());
         command.add(1, "-XX:TieredStopAtLevel=1");
         return command;
+    }
+
+    /** {@code jrun fetch -q IMAGE}, which must succeed; returns {@code image}. */
+    String fetch(String image) throws IOException, InterruptedException {
+        JrunCli.Result fetched = run("fetch", "-q", image);
+        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        return image;
+    }
+
+    /** After a class: {@code jrun gc} removes every exited pod, and no process is left. */
+    void gcLeavesNothing() throws IOException, InterruptedException {
+        JrunCli.Result gc = run("gc", "--grace-period", "0");
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+        assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
     }
 
     JrunCli.Result run(String... args) throws IOException, InterruptedException {
