@@ -46,7 +46,10 @@ final class CgroupLaunch {
         }
     }
 
-    /** Puts the gated app into the pod's cgroup once the limits and the device program are there (the gate keeper's step). */
+    /**
+     * Puts the gated app into the pod's cgroup once the limits and the device program are there
+     * (the gate keeper's step).
+     */
     static void place(Handoff handoff, long pid) throws LaunchException {
         PodCgroup cgroup = handoff.cgroup;
         if (cgroup == null) {

@@ -10,7 +10,6 @@ import io.jrun.linux.Processes;
 import io.jrun.linux.Signals;
 import io.jrun.linux.Uuids;
 import io.jrun.runtime.cgroup.PodCgroup;
-import io.jrun.runtime.devices.DeviceMapping;
 import io.jrun.runtime.devices.DevicePolicy;
 import io.jrun.runtime.pod.PodCollector;
 import io.jrun.runtime.pod.PodExit;
@@ -88,7 +87,7 @@ public final class Pods {
     public RunningPod run(RunRequest request, Stdio stdio, Consumer<String> created) throws LaunchException, IOException {
         String uuid = Uuids.random().toString();
         String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
-        DevicePolicy devices = devicePolicy(request);
+        DevicePolicy devices = request.devicePolicy();
         PodLease lease = store.create(uuid, request.name());
         PodCgroup cgroup;
         try {
@@ -153,15 +152,6 @@ public final class Pods {
             throw e;
         }
         return new RunningPod(uuid, container, lease, manifest, request.removeOnExit(), cgroup);
-    }
-
-    /** The default device policy, or --privileged's; with the --device nodes and their rules. */
-    private static DevicePolicy devicePolicy(RunRequest request) {
-        DevicePolicy policy = DevicePolicy.forRun(request.security().privileged());
-        for (DeviceMapping device : request.devices()) {
-            policy = policy.withDevice(device.node(), device.access());
-        }
-        return policy;
     }
 
     /** The request's seccomp profile, a custom one read once: the app and jrun enter use these bytes. */

@@ -2,6 +2,7 @@ package io.jrun.runtime;
 
 import io.jrun.runtime.cgroup.CgroupLimits;
 import io.jrun.runtime.devices.DeviceMapping;
+import io.jrun.runtime.devices.DevicePolicy;
 import io.jrun.runtime.seccomp.SeccompOption;
 
 import java.util.List;
@@ -48,6 +49,20 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
         network = network == null ? Network.NONE : network;
         seccomp = seccomp == null ? SeccompOption.DEFAULT : seccomp;
         security = security == null ? SecurityOptions.DEFAULT : security;
+        devicePolicy(security, devices); // two --device nodes at one path fail here, before anything is made
+    }
+
+    /** The pod's device policy: the default, or --privileged's; with --device's nodes and rules. */
+    public DevicePolicy devicePolicy() {
+        return devicePolicy(security, devices);
+    }
+
+    private static DevicePolicy devicePolicy(SecurityOptions security, List<DeviceMapping> devices) {
+        DevicePolicy policy = DevicePolicy.forRun(security.privileged());
+        for (DeviceMapping device : devices) {
+            policy = policy.withDevice(device.node(), device.access());
+        }
+        return policy;
     }
 
     /** A request without security options or cgroup limits (the default parent). */

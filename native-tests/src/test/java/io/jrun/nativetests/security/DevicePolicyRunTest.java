@@ -158,6 +158,10 @@ class DevicePolicyRunTest {
             assertThat(r.stdout()).isEmpty();
             assertThat(r.stderr()).isEqualTo(c.getValue() + "\n");
         }
+        JrunCli.Result twice = containers.run("--rm", "--device", FUSE.toString(), "--device", link + ":" + FUSE,
+                containers.busybox, "echo", "ran");
+        assertThat(twice.exitCode()).as(twice.toString()).isEqualTo(125);
+        assertThat(twice.stderr()).isEqualTo("jrun: two device nodes at /dev/fuse: give each its own path\n");
         // a symlink to a device is followed, given a path in /dev
         JrunCli.Result r = containers.run("--rm", "--device", link + ":/dev/fuse2:r", containers.busybox, "sh", "-c",
                 OPEN + "o /dev/fuse2");

@@ -24,14 +24,9 @@ public final class PodCgroups {
     /** The environment variable that sets the parent when --cgroup-parent is not given. */
     public static final String PARENT_ENV = "JRUN_CGROUP_PARENT";
 
-    /** As {@link #forPod(String, CgroupLimits, String, boolean)} for a pod whose devices need no program. */
-    public static Decision forPod(String uuid, CgroupLimits limits, String explicitParent) throws CgroupException {
-        return forPod(uuid, limits, explicitParent, false);
-    }
-
     /**
      * The pod's cgroup. {@code devicePolicy}: the pod's device policy is a program to attach to
-     * it, so the pod cannot run without one.
+     * it (every pod but a --privileged one), so the pod cannot run without one.
      */
     public static Decision forPod(String uuid, CgroupLimits limits, String explicitParent, boolean devicePolicy)
             throws CgroupException {
