@@ -203,7 +203,8 @@ class DevicePolicyRunTest {
             assertThat(r.stdout()).as("the app never ran").isEmpty();
             assertThat(r.stderr()).matches("jrun: cannot attach the pod's device program to its cgroup " + parent
                     + "/pod-[0-9a-f-]+: Operation not permitted \\(EPERM\\): a device program on a cgroup above it was"
-                    + " attached without BPF_F_ALLOW_MULTI and forbids programs below; choose another --cgroup-parent\n");
+                    + " attached without flags \\(neither ALLOW_MULTI nor ALLOW_OVERRIDE\\) and forbids programs below; choose"
+                    + " another --cgroup-parent\n");
             assertThat(containers.pods("run")).isEmpty();
             try (Stream<Path> children = Files.list(parent)) {
                 assertThat(children.filter(Files::isDirectory)).as("cgroups left in " + parent).isEmpty();

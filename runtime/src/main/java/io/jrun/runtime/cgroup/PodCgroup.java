@@ -150,8 +150,9 @@ public record PodCgroup(Path dir, Path home, CgroupLimits limits) {
         } catch (ErrnoException e) {
             throw new CgroupException("cannot attach the pod's device program to its cgroup " + dir + ": "
                     + Errno.message(e.errno()) + " (" + e.errnoName() + ")"
-                    + (e.errno() == Errno.EPERM ? ": a device program on a cgroup above it was attached without"
-                    + " BPF_F_ALLOW_MULTI and forbids programs below; choose another --cgroup-parent" : ""), e);
+                    + (e.errno() == Errno.EPERM ? ": a device program on a cgroup above it was attached without flags"
+                    + " (neither ALLOW_MULTI nor ALLOW_OVERRIDE) and forbids programs below; choose another --cgroup-parent"
+                    : ""), e);
         } finally {
             if (loaded != null) {
                 loaded.closeQuietly(); // the attachment holds the program
