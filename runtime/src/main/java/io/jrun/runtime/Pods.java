@@ -55,11 +55,16 @@ public final class Pods {
         this.seccompCache = seccompCache;
     }
 
-    /** Opens (creating when missing) the pod and image stores under {@code stateDir}. */
+    /**
+     * Opens (creating when missing) the pod and image stores under {@code stateDir}; the
+     * directories with image and pod content are made, or made again, unreachable to other
+     * users (see PrivateDirectory).
+     */
     public static Pods open(Path stateDir) throws IOException {
         stateDir = stateDir.toAbsolutePath(); // overlayfs and the launch want absolute paths: --dir ./state works
         PodStore store = PodStore.open(stateDir);
-        return new Pods(store, Images.open(stateDir, store), new SeccompCache(stateDir.resolve("cache/seccomp")));
+        Path cache = io.jrun.images.store.PrivateDirectory.ensure(stateDir.resolve("cache"));
+        return new Pods(store, Images.open(stateDir, store), new SeccompCache(cache.resolve("seccomp")));
     }
 
     /** The image engine over the same state directory; it spares the images pods use. */

@@ -48,8 +48,9 @@ public final class PodStore implements ImageUsage {
         this.root = root;
     }
 
+    /** Opens (creating if needed) STATE/pods, which only its owner may enter (mode 0700, tightened when looser). */
     public static PodStore open(Path stateDir) throws IOException {
-        Path root = stateDir.resolve("pods");
+        Path root = io.jrun.images.store.PrivateDirectory.ensure(stateDir.resolve("pods"));
         for (String dir : new String[] {"tmp", "names"}) {
             Files.createDirectories(root.resolve(dir));
         }
