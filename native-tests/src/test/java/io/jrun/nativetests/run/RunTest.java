@@ -182,6 +182,16 @@ class RunTest {
     }
 
     @Test
+    void loopbackIsUpAndAServerInThePodAnswersAClientInThePod() throws Exception {
+        // podman's --network=none: lo up (IFF_UP | IFF_LOOPBACK); it was 0x8 and 127.0.0.1 unreachable
+        JrunCli.Result r = sh("cat /sys/class/net/lo/flags; echo served over loopback > /tmp/index.html; "
+                + "httpd -p 127.0.0.1:8080 -h /tmp && wget -q -O - http://127.0.0.1:8080/index.html; "
+                + "httpd -p '[::1]:8081' -h /tmp && wget -q -O - 'http://[::1]:8081/index.html'");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("0x9\nserved over loopback\nserved over loopback\n");
+    }
+
+    @Test
     void theImageConfigIsHonoured() throws Exception {
         JrunCli.Result r = run("--rm", appImage);
         assertThat(r.exitCode()).as(r.toString()).isZero();
