@@ -7,6 +7,7 @@ import io.jrun.linux.Fd;
 import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.Mounts;
 import io.jrun.linux.Namespaces;
+import io.jrun.linux.NetworkLinks;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.Processes;
 import io.jrun.linux.Spawn;
@@ -42,6 +43,9 @@ final class ContainerSetup {
 
                 Namespaces.unshare(spec.network() == Network.HOST ? NAMESPACES & ~Namespaces.CLONE_NEWNET : NAMESPACES);
                 handoff.cgroupNamespaceMade.countDown(); // rooted at the pod's cgroup: jrun may leave it now
+                if (spec.network() != Network.HOST) {
+                    loopbackUp(); // here: the netlink socket is in this thread's new namespace
+                }
                 Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
                 Fd mountNs = FileSyscalls.openat(AtFlags.AT_FDCWD, "/proc/thread-self/ns/mnt",
                         OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
@@ -128,6 +132,20 @@ final class ContainerSetup {
             }
             handoff.readyToSpawn.countDown();
             handoff.cgroupNamespaceMade.countDown();
+        }
+    }
+
+    /**
+     * Brings up {@code lo} of the container's new network namespace, as podman's
+     * {@code --network=none} does: a new namespace's loopback is down, and an app could not
+     * reach its own servers on 127.0.0.1 or ::1 (ENETUNREACH).
+     */
+    private static void loopbackUp() throws LaunchException {
+        try {
+            NetworkLinks.up("lo");
+        } catch (ErrnoException e) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "cannot bring up the container's loopback interface: "
+                    + e.getMessage() + ": jrun needs CAP_NET_ADMIN in its network namespace, or run with --net=host", e);
         }
     }
 

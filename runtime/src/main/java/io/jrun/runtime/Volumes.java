@@ -9,7 +9,9 @@ import io.jrun.linux.FileTypes;
 import io.jrun.linux.Mounts;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.ResolveFlags;
+import io.jrun.linux.Stat;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,31 +27,86 @@ final class Volumes {
     private Volumes() {
     }
 
-    /** podman's --read-only-tmpfs: the places programs expect to write. */
-    private static final String[][] READ_ONLY_TMPFS = {{"/run", "mode=755"}, {"/tmp", "mode=1777"}, {"/var/tmp", "mode=1777"}};
+    /**
+     * podman's --read-only-tmpfs: the places programs expect to write, with what the image has
+     * there copied up; the modes where the image has no such directory.
+     */
+    private static final List<MountSpec.Tmpfs> READ_ONLY_TMPFS = List.of(MountSpec.Tmpfs.readOnlyRootDefault("/run", 0755),
+            MountSpec.Tmpfs.readOnlyRootDefault("/tmp", 01777), MountSpec.Tmpfs.readOnlyRootDefault("/var/tmp", 01777));
 
     static void mount(int rootFd, List<MountSpec> mounts, boolean readOnly) throws LaunchException, ErrnoException {
+        List<MountSpec> all = new ArrayList<>();
         if (readOnly) {
-            for (String[] tmpfs : READ_ONLY_TMPFS) {
-                RootFs.mount(rootFd, tmpfs[0], "tmpfs", "tmpfs", Mounts.MOUNT_ATTR_NOSUID | Mounts.MOUNT_ATTR_NODEV, tmpfs[1]);
+            for (MountSpec.Tmpfs tmpfs : READ_ONLY_TMPFS) {
+                if (mounts.stream().noneMatch(m -> m.target().equals(tmpfs.target()))) {
+                    all.add(tmpfs); // the user's own mount there replaces it, as in podman: one mount, not two stacked
+                }
             }
         }
-        for (MountSpec m : mounts) {
+        all.addAll(mounts);
+        for (MountSpec m : all) {
             try {
                 switch (m) {
                     case MountSpec.Bind b -> bind(rootFd, b);
-                    case MountSpec.Tmpfs t -> {
-                        try (Fd tmpfs = RootFs.create("tmpfs", "tmpfs", attributes(t), t.options().toArray(String[]::new));
-                             Fd target = target(rootFd, t.target(), true)) {
-                            RootFs.attach(tmpfs, target);
-                        }
-                    }
+                    case MountSpec.Tmpfs t -> tmpfs(rootFd, t);
                 }
             } catch (ErrnoException e) {
                 String what = m instanceof MountSpec.Bind b ? "volume " + b.source() + " on " + b.target() : "tmpfs on " + m.target();
                 throw new LaunchException(LaunchException.JRUN_ERROR, "cannot mount " + what + ": " + Errno.message(e.errno())
                         + " (" + e.errnoName() + "): check the path in the image and on the host", e);
             }
+        }
+    }
+
+    /**
+     * A tmpfs on the target. With tmpcopyup (the default) and a directory of the image there,
+     * the tmpfs is a copy of it: its root has that directory's owner and mode (unless the options
+     * say otherwise) and its content is copied in before the tmpfs is attached (a read-only one
+     * is made read-only after that). Otherwise it is empty, root's, with the options' or the
+     * fallback mode.
+     */
+    private static void tmpfs(int rootFd, MountSpec.Tmpfs t) throws LaunchException, ErrnoException {
+        Stat image = t.copyUp() ? existingDirectory(rootFd, t.target()) : null;
+        List<String> options = new ArrayList<>(t.options());
+        if (t.option("mode") == null) {
+            options.add("mode=" + Integer.toOctalString(image != null ? image.permissions() : t.fallbackMode()));
+        }
+        if (image != null && t.option("uid") == null) {
+            options.add("uid=" + image.uid());
+        }
+        if (image != null && t.option("gid") == null) {
+            options.add("gid=" + image.gid());
+        }
+        boolean copy = image != null;
+        long attributes = attributes(t);
+        try (Fd target = target(rootFd, t.target(), true);
+             Fd tmpfs = RootFs.create("tmpfs", "tmpfs", copy ? attributes & ~Mounts.MOUNT_ATTR_RDONLY : attributes,
+                     options.toArray(String[]::new))) {
+            if (copy) {
+                try {
+                    TmpfsCopyUp.copy(target.value(), tmpfs.value());
+                } catch (ErrnoException e) {
+                    throw new LaunchException(LaunchException.JRUN_ERROR, "cannot copy the image's " + t.target()
+                            + " into its tmpfs: " + e.getMessage() + ": give it a larger size=, or add notmpcopyup", e);
+                }
+                if ((attributes & Mounts.MOUNT_ATTR_RDONLY) != 0) {
+                    Mounts.mountSetattr(tmpfs.value(), "", AtFlags.AT_EMPTY_PATH, Mounts.MOUNT_ATTR_RDONLY, 0, 0);
+                }
+            }
+            RootFs.attach(tmpfs, target);
+        }
+    }
+
+    /** The image's directory at {@code path} (resolved in the root), or null when there is none. */
+    private static Stat existingDirectory(int rootFd, String path) throws ErrnoException {
+        try (Fd dir = FileSyscalls.openat2(rootFd, path.substring(1), OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
+                | OpenFlags.O_CLOEXEC, 0, ResolveFlags.RESOLVE_IN_ROOT)) {
+            return FileSyscalls.statx(dir.value(), "", AtFlags.AT_EMPTY_PATH);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
+                return null; // made by target() below, or refused there with its own message
+            }
+            throw e;
         }
     }
 

@@ -182,6 +182,16 @@ class RunTest {
     }
 
     @Test
+    void loopbackIsUpAndAServerInThePodAnswersAClientInThePod() throws Exception {
+        // podman's --network=none: lo up (IFF_UP | IFF_LOOPBACK); it was 0x8 and 127.0.0.1 unreachable
+        JrunCli.Result r = sh("cat /sys/class/net/lo/flags; echo served over loopback > /tmp/index.html; "
+                + "httpd -p 127.0.0.1:8080 -h /tmp && wget -q -O - http://127.0.0.1:8080/index.html; "
+                + "httpd -p '[::1]:8081' -h /tmp && wget -q -O - 'http://[::1]:8081/index.html'");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("0x9\nserved over loopback\nserved over loopback\n");
+    }
+
+    @Test
     void theImageConfigIsHonoured() throws Exception {
         JrunCli.Result r = run("--rm", appImage);
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -302,6 +312,82 @@ class RunTest {
             assertThat(Files.readString(dir.resolve("log"))).isEqualTo("got TERM\n");
         } finally {
             p.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * The app image's StopSignal is SIGUSR1: a stop that hard-codes SIGTERM would leave TERM in
+     * the volume. Supervised (the foreground jrun records the app's code) and abandoned (that
+     * jrun SIGKILLed: jrun stop and jrun gc end the app themselves), and --signal wins over it.
+     */
+    @Test
+    void stopSendsTheImagesStopSignalOrSignalWithAndWithoutItsSupervisor() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx")); // app is uid 1000
+        List<StopSignalApp> apps = new ArrayList<>();
+        try {
+            StopSignalApp supervised = StopSignalApp.start(shared, "supervised", apps);
+            assertThat(jrun.run("stop", supervised.uuid).exitCode()).isZero();
+            assertThat(shared.resolve("supervised")).hasContent("USR1");
+            assertThat(supervised.jrun.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(supervised.jrun.exitValue()).as("the app's code from its USR1 trap").isEqualTo(3);
+
+            StopSignalApp overridden = StopSignalApp.start(shared, "overridden", apps);
+            assertThat(jrun.run("stop", "--signal", "TERM", overridden.uuid).exitCode()).isZero();
+            assertThat(shared.resolve("overridden")).hasContent("TERM");
+            assertThat(overridden.jrun.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(overridden.jrun.exitValue()).isEqualTo(4);
+
+            StopSignalApp abandoned = StopSignalApp.start(shared, "abandoned", apps).abandon();
+            JrunCli.Result stop = jrun.run("stop", abandoned.uuid);
+            assertThat(stop.exitCode()).as(stop.toString()).isZero();
+            assertThat(shared.resolve("abandoned")).hasContent("USR1");
+            assertThat(jrun.run("status", abandoned.uuid).stdout()).contains("exit-code=unknown\n", "reason=abandoned\n",
+                    "jrun stop sent SIGUSR1:");
+
+            StopSignalApp abandonedOverridden = StopSignalApp.start(shared, "abandoned-overridden", apps).abandon();
+            assertThat(jrun.run("stop", "-s", "15", abandonedOverridden.uuid).exitCode()).isZero();
+            assertThat(shared.resolve("abandoned-overridden")).hasContent("TERM");
+
+            StopSignalApp collected = StopSignalApp.start(shared, "collected", apps).abandon();
+            JrunCli.Result gc = jrun.run("gc", "--mark-only");
+            assertThat(gc.exitCode()).as(gc.toString()).isZero();
+            assertThat(gc.stdout()).contains("marked " + collected.uuid);
+            assertThat(shared.resolve("collected")).hasContent("USR1");
+            for (StopSignalApp app : apps) {
+                ProcessHandle.of(app.pid).ifPresent(p -> p.onExit().join());
+            }
+        } finally {
+            for (StopSignalApp app : apps) {
+                app.jrun.destroyForcibly().waitFor();
+                ProcessHandle.of(app.pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+    }
+
+    /** An app of the app image under a foreground jrun, with a trap for USR1 (exit 3) and TERM (exit 4). */
+    private record StopSignalApp(Process jrun, String uuid, long pid) {
+        static StopSignalApp start(Path shared, String name, List<StopSignalApp> started) throws Exception {
+            Path uuidFile = shared.resolve(name + ".uuid");
+            Process p = RunTest.jrun.command("run", "--uuid-file-save", uuidFile.toString(), "-v", shared + ":/shared",
+                            appImage, "trap 'echo USR1 > /shared/$0; exit 3' USR1; trap 'echo TERM > /shared/$0; exit 4' TERM;"
+                                    + " touch /shared/$0.ready; while :; do sleep 0.1; done", name)
+                    .redirectErrorStream(true).redirectOutput(shared.resolve(name + ".log").toFile()).start();
+            awaitFile(shared.resolve(name + ".ready"), p);
+            String uuid = Files.readString(uuidFile);
+            long pid = JSON.readTree(state.resolve("pods/run").resolve(uuid).resolve("pid.json").toFile()).get("pid").asLong();
+            StopSignalApp app = new StopSignalApp(p, uuid, pid);
+            started.add(app);
+            return app;
+        }
+
+        /** SIGKILLs the supervising jrun: the app runs on, abandoned. */
+        StopSignalApp abandon() throws Exception {
+            jrun.destroyForcibly().waitFor();
+            assertThat(ProcessHandle.of(pid)).as("the app outlives its jrun").isPresent();
+            return this;
         }
     }
 
