@@ -2,6 +2,10 @@ package io.jrun.nativetests.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.jrun.nativetests.harness.TestImages.blob;
+import static io.jrun.nativetests.harness.TestImages.blobPath;
+import static io.jrun.nativetests.harness.TestImages.manifestOfTag;
+import static io.jrun.nativetests.harness.TestImages.tagDigest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -380,29 +384,6 @@ class HarnessTest {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    static String tagDigest(Path layout, String tag) throws IOException {
-        for (JsonNode m : JSON.readTree(layout.resolve("index.json").toFile()).get("manifests")) {
-            if (tag.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
-                return m.get("digest").asText();
-            }
-        }
-        throw new AssertionError("no tag " + tag + " in " + layout);
-    }
-
-    static JsonNode manifestOfTag(Path layout, String tag) throws IOException {
-        return JSON.readTree(blob(layout, tagDigest(layout, tag)));
-    }
-
-    static Path blobPath(Path layout, String digest) {
-        return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
-    }
-
-    static byte[] blob(Path layout, String digest) throws IOException {
-        byte[] bytes = Files.readAllBytes(blobPath(layout, digest));
-        assertThat(Digest.sha256(bytes).toString()).isEqualTo(digest);
-        return bytes;
-    }
 
     static Map<String, TarArchiveEntry> entries(InputStream stream) throws IOException {
         Map<String, TarArchiveEntry> result = new HashMap<>();
