@@ -24,13 +24,17 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.images.oci.Digest;
+import io.jrun.linux.Processes;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The test harness itself: images, registries (plain, basic, token), raw pushes and the fault proxy. */
+/**
+ * The test harness itself: images, registries (plain, basic, token), raw pushes, the fault proxy,
+ * and the check that no process is left.
+ */
 class HarnessTest {
 
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -381,6 +385,36 @@ class HarnessTest {
             HttpResponse<byte[]> m = registry.get("/v2/via/proxy/manifests/latest", "Accept", ACCEPT_ALL);
             assertThat(Digest.sha256(m.body()).toString()).isEqualTo(tagDigest(TestImages.layout("busybox"), "latest"));
         }
+    }
+
+    // ------------------------------------------------------------------ processes left
+
+    @Test
+    void aGrandchildLeftBehindIsAProcessLeft() throws Exception {
+        Subreaper.begin();
+        try {
+            grandchildLeftBehind();
+        } finally {
+            Subreaper.end();
+        }
+    }
+
+    private static void grandchildLeftBehind() throws Exception {
+        // sh starts sleep in the background and exits: the sleep, an orphan, is no child of this JVM's children
+        Process sh = new ProcessBuilder("sh", "-c", "sleep 600 </dev/null >/dev/null 2>&1 & echo $!").start();
+        long grandchild = Long.parseLong(new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        assertThat(sh.waitFor()).isZero();
+        ProcessHandle leaked = ProcessHandle.of(grandchild).orElseThrow();
+        try {
+            assertThatThrownBy(() -> HostLeftAsItWas.assertNoProcessLeft(1)).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("processes left behind").hasMessageContaining(grandchild + " S sleep 600");
+        } finally {
+            leaked.destroyForcibly();
+            if (leaked.parent().map(ProcessHandle::pid).orElse(0L) == ProcessHandle.current().pid()) {
+                Processes.wait4(grandchild, 0); // adopted, of this JVM's session: Subreaper leaves it to the test that leaked it
+            }
+        }
+        HostLeftAsItWas.assertNoProcessLeft(1);
     }
 
     // ------------------------------------------------------------------ helpers
