@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Raw system calls come from {@link ProbeElf} programs, bind-mounted read-only at /probes:
  * each exits with the call's errno, 0 for a success. Where the kernel lacks a feature
  * (/proc/sysrq-trigger without CONFIG_MAGIC_SYSRQ, /proc/kcore without CONFIG_PROC_KCORE,
- * modules, kexec), the expected outcome is this kernel's, decided from the host before the
+ * modules, kexec, Yama), the expected outcome is this kernel's, decided from the host before the
  * containers run, never skipped.
  */
 @ExtendWith(HostLeftAsItWas.class)
@@ -37,6 +37,7 @@ class EscapeSuiteTest {
     private static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EBADF = 9, EINVAL = 22, EROFS = 30, ENOSYS = 38,
             ESTALE = 116;
     private static final int AT_FDCWD = -100, O_WRONLY = 1, O_NONBLOCK = 04000;
+    private static final int PTRACE_ATTACH = 16, PTRACE_SEIZE = 0x4206;
     /** podman's 11: CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE SYS_CHROOT SETFCAP. */
     private static final String DEFAULT_CAPS = "00000000800405fb";
 
@@ -77,7 +78,10 @@ class EscapeSuiteTest {
         writeProbe("syslog", ProbeElf.syscall(103, num(10), num(0), num(0))); // SYSLOG_ACTION_SIZE_BUFFER
         writeProbe("proc_kmsg", ProbeElf.syscall(257, num(AT_FDCWD), string("/proc/kmsg"), num(O_NONBLOCK)));
         writeProbe("dev_kmsg", ProbeElf.syscall(257, num(AT_FDCWD), string("/dev/kmsg"), num(O_NONBLOCK)));
-        writeProbe("ptrace", ProbeElf.syscall(101, num(16), num(HOST_PID), num(0), num(0))); // PTRACE_ATTACH
+        writeProbe("ptrace", ProbeElf.syscall(101, num(PTRACE_ATTACH), num(HOST_PID), num(0), num(0)));
+        // pid 1, the container's sh that runs the probes: PTRACE_SEIZE attaches without stopping it
+        // (an attach's SIGSTOP would stop a pid namespace's init for good), the probe's exit detaches
+        writeProbe("ptrace_inside", ProbeElf.syscall(101, num(PTRACE_SEIZE), num(1), num(0), num(0)));
         writeProbe("mknod", ProbeElf.syscall(259, num(AT_FDCWD), string("/tmp/probe-sda"), num(0x6000 | 0600), num(0x800))); // block 8:0
         writeProbe("keyctl", ProbeElf.syscall(250, num(0), num(-3), num(0))); // KEYCTL_GET_KEYRING_ID of the session keyring
         writeProbe("add_key", ProbeElf.syscall(248, string("user"), string("jrun-probe"), string("x"), num(1), num(-2))); // process keyring
@@ -129,6 +133,12 @@ class EscapeSuiteTest {
 
     private static boolean hostHas(String path) {
         return Files.exists(Path.of(path));
+    }
+
+    /** Yama's kernel.yama.ptrace_scope, 0 (classic ptrace permissions) without Yama. */
+    private static int yamaPtraceScope() throws Exception {
+        Path scope = Path.of("/proc/sys/kernel/yama/ptrace_scope");
+        return Files.exists(scope) ? Integer.parseInt(Files.readString(scope).strip()) : 0;
     }
 
     // ------------------------------------------------------------------ the probes
@@ -215,10 +225,19 @@ class EscapeSuiteTest {
     }
 
     @Test
-    void cannotPtraceOutside() {
+    void cannotPtraceOutsideAndPtraceInsideFollowsTheKernelsRules() throws Exception {
         // the host's processes are not in the container's pid namespace, --privileged or not
         assertThat(errno(confined, "ptrace")).isEqualTo(ESRCH);
         assertThat(errno(privileged, "ptrace")).isEqualTo(ESRCH);
+        // A process that is there, pid 1: ptrace itself works in the container (the ESRCH above is
+        // isolation, not a blocked call). The seccomp profile allows it, as docker's does (since Linux
+        // 4.8 ptrace cannot bypass seccomp); the probe runs as pid 1's user with all of its
+        // capabilities, which is all the kernel asks, unless Yama asks more: from scope 1 a tracer
+        // that is not the target's ancestor needs CAP_SYS_PTRACE, which the defaults drop and
+        // --privileged keeps; scope 3 forbids every attach.
+        int scope = yamaPtraceScope();
+        assertThat(errno(confined, "ptrace_inside")).as("Yama ptrace_scope %d", scope).isEqualTo(scope == 0 ? 0 : EPERM);
+        assertThat(errno(privileged, "ptrace_inside")).as("Yama ptrace_scope %d", scope).isEqualTo(scope == 3 ? EPERM : 0);
     }
 
     @Test
