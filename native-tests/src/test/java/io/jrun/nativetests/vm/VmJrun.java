@@ -1,6 +1,7 @@
 package io.jrun.nativetests.vm;
 
 import io.jrun.nativetests.fetch.JrunCli;
+import io.jrun.nativetests.harness.TestImages;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The jrun CLI in the guest, C1 only as ./jrun runs it: under TCG the C2 compiler's work costs
  * more than it saves. The flag goes on the command line, not into JDK_JAVA_OPTIONS, whose
@@ -20,6 +23,14 @@ record VmJrun(JrunCli cli) {
 
     static VmJrun in(Path state) {
         return new VmJrun(new JrunCli(state));
+    }
+
+    /** Fetches the busybox test image into this jrun's state directory; returns its reference. */
+    String fetchBusybox() throws IOException, InterruptedException {
+        String busybox = "oci:" + TestImages.layout("busybox") + ":latest";
+        JrunCli.Result fetched = run("fetch", "-q", busybox);
+        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        return busybox;
     }
 
     /** jrun's command line, for a unit's ExecStart=, systemd-run or a ProcessBuilder. */
