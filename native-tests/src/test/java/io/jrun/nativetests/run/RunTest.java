@@ -2,6 +2,7 @@ package io.jrun.nativetests.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jrun.linux.Processes;
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.DerivedImage;
 import io.jrun.nativetests.harness.TestImages;
@@ -402,7 +403,7 @@ class RunTest {
         JsonNode manifest = JSON.readTree(pod.resolve("pod.json").toFile());
         assertThat(manifest.get("uuid").asText()).isEqualTo(uuid);
         assertThat(manifest.get("name").asText()).isEqualTo("recorded");
-        assertThat(manifest.at("/image/name").asText()).isEqualTo(busybox.replaceFirst("^oci:", "oci:"));
+        assertThat(manifest.at("/image/name").asText()).isEqualTo(busybox);
         assertThat(manifest.at("/image/id").asText()).startsWith("sha256:");
         assertThat(manifest.at("/app/argv").toString()).isEqualTo("[\"sh\",\"-c\",\"echo data > /srv/new.txt; exit 3\"]");
         assertThat(manifest.at("/app/env").toString()).contains("\"X=1\"", "\"JRUN_TEST=1\"");
@@ -473,21 +474,34 @@ class RunTest {
         Process p = jrun.command("run", "--uuid-file-save", uuidFile.toString(), "-v", shared + ":/shared", busybox, "sh", "-c",
                 "touch /shared/ready; while :; do sleep 1; done").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("log").toFile()).start();
+        String uuid;
         long app;
         Path pod;
         try {
             awaitFile(shared.resolve("ready"), p);
-            pod = state.resolve("pods/run").resolve(Files.readString(uuidFile));
+            uuid = Files.readString(uuidFile);
+            pod = state.resolve("pods/run").resolve(uuid);
             app = JSON.readTree(pod.resolve("pid.json").toFile()).get("pid").asLong();
+            assertThat(podLockHolders(pod)).as("the supervisor's lock on the pod directory").containsExactly(p.pid());
         } finally {
             p.destroyForcibly().waitFor(); // SIGKILL: jrun cannot record anything
         }
         // The app outlives its supervisor, as with runc and crun (see docs/architecture.md):
-        // the pod reads as abandoned (lock free, no exit.json) and the host has no trace of it.
+        // the pod reads as abandoned and the host has no trace of it.
         ProcessHandle orphan = ProcessHandle.of(app).orElseThrow();
         Path cgroup = Path.of(Files.readString(pod.resolve("cgroup")).strip());
         try {
-            assertThat(pod.resolve("exit.json")).doesNotExist();
+            assertThat(podLockHolders(pod)).as("the pod directory's lock went with its supervisor").isEmpty();
+            assertThat(pod.resolve("exit.json")).as("no exit recorded").doesNotExist();
+            JsonNode recorded = JSON.readTree(pod.resolve("pid.json").toFile());
+            assertThat(recorded.get("startTime").asLong()).as("pid.json names the app that still runs, not a reuse of its pid")
+                    .isEqualTo(Processes.startTime(app).orElseThrow());
+            assertThat(orphan.isAlive()).isTrue();
+            JrunCli.Result status = jrun.run("status", uuid);
+            assertThat(status.stdout()).as(status.toString()).contains("state=exited\n", "pid=" + app + "\n")
+                    .containsPattern("(?m)^reason=abandoned");
+            assertThat(jrun.run("list").stdout().lines().filter(l -> l.startsWith(uuid.substring(0, 8) + " ")))
+                    .as("jrun list's line for the pod").singleElement().asString().contains("exited (abandoned)");
             assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).isEqualTo(mountsBefore);
             // jrun gc ends the abandoned app and removes the pod with its cgroup
             JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
@@ -499,6 +513,19 @@ class RunTest {
             orphan.destroyForcibly();
             orphan.onExit().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** The pids holding a flock on the pod directory, from /proc/locks ("1: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF"). */
+    private static List<Long> podLockHolders(Path pod) throws IOException {
+        String inode = ":" + Files.getAttribute(pod, "unix:ino");
+        List<Long> holders = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 5 && f[1].equals("FLOCK") && f[5].endsWith(inode)) {
+                holders.add(Long.parseLong(f[4]));
+            }
+        }
+        return holders;
     }
 
     @Test

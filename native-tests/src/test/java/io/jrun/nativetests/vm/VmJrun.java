@@ -1,6 +1,7 @@
 package io.jrun.nativetests.vm;
 
 import io.jrun.nativetests.fetch.JrunCli;
+import io.jrun.nativetests.harness.TestImages;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,6 +23,14 @@ record VmJrun(JrunCli cli) {
 
     static VmJrun in(Path state) {
         return new VmJrun(new JrunCli(state));
+    }
+
+    /** Fetches the busybox test image into this jrun's state directory; returns its reference. */
+    String fetchBusybox() throws IOException, InterruptedException {
+        String busybox = "oci:" + TestImages.layout("busybox") + ":latest";
+        JrunCli.Result fetched = run("fetch", "-q", busybox);
+        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        return busybox;
     }
 
     /** jrun's command line, for a unit's ExecStart=, systemd-run or a ProcessBuilder. */
