@@ -53,15 +53,8 @@ if built; then
   exit 0
 fi
 
-# Debian's own archives as this host's apt knows them (bookworm, -updates, -security), so the
-# guest comes from the same mirror or proxy the host uses.
-debian_sources() {
-  apt-cache policy | awk '
-    /^ *[0-9]+ [a-z]+:\/\// { uri = $2; split($3, sc, "/"); suite = sc[1]; comp = sc[2]; next }
-    /release .*o=Debian,/ && uri != "" && suite ~ /^bookworm/ { print "deb " uri " " suite " " comp }
-    { uri = "" }' | sort -u
-}
-mapfile -t sources < <(debian_sources)
+# Debian's own archives as this host's apt knows them, so the guest comes from the same mirror.
+mapfile -t sources < <(vm_debian_sources)
 [ ${#sources[@]} -gt 0 ] || die "no Debian bookworm archive in this host's apt sources (apt-cache policy): run apt-get update, or add one"
 
 # Leftovers of an interrupted build (their mounts went with mmdebstrap's mount namespace).

@@ -24,5 +24,14 @@ vm_input_hash() {
 # The directory of the image for the current inputs (it may not exist yet).
 vm_image_dir() { echo "$vm_cache/guest-$(vm_input_hash)"; }
 
+# Debian's own archives as this host's apt knows them (bookworm, -updates, -security), one
+# sources.list line each, so a guest comes from the same mirror or proxy the host uses.
+vm_debian_sources() {
+  apt-cache policy | awk '
+    /^ *[0-9]+ [a-z]+:\/\// { uri = $2; split($3, sc, "/"); suite = sc[1]; comp = sc[2]; next }
+    /release .*o=Debian,/ && uri != "" && suite ~ /^bookworm/ { print "deb " uri " " suite " " comp }
+    { uri = "" }' | sort -u
+}
+
 vm_now() { date +%s.%N; }
 vm_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
