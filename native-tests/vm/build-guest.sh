@@ -38,20 +38,7 @@ done
 
 image=$(vm_image_dir)
 built() { [ -s "$image/rootfs.ext4" ] && [ -s "$image/initrd.img" ] && { [ -s "$image/vmlinux" ] || [ -s "$image/vmlinuz" ]; }; }
-if built; then
-  log "guest image up to date: $image"
-  echo "$image"
-  exit 0
-fi
-# One build at a time per cache; a second one waits, then finds the image built.
-mkdir -p "$vm_cache"
-exec 9>"$vm_cache/lock"
-flock 9
-if built; then
-  log "guest image built meanwhile: $image"
-  echo "$image"
-  exit 0
-fi
+vm_build_once "guest image" "$image" "$vm_cache/lock" built
 
 # Debian's own archives as this host's apt knows them, so the guest comes from the same mirror.
 mapfile -t sources < <(vm_debian_sources)

@@ -33,5 +33,18 @@ vm_debian_sources() {
     { uri = "" }' | sort -u
 }
 
+# A cached build (the guest image, the Vagrant box): when BUILT (a command) says DIR is complete,
+# prints DIR and exits the script; else takes LOCK on fd 9, one build at a time per cache (a
+# second one waits, then finds DIR built), checks again, and returns to build it.
+vm_build_once() {  # WHAT DIR LOCK BUILT...
+  local what=$1 dir=$2 lock=$3
+  shift 3
+  if "$@"; then echo "${0##*/}: $what up to date: $dir" >&2; echo "$dir"; exit 0; fi
+  mkdir -p "$vm_cache"
+  exec 9>"$lock"
+  flock 9
+  if "$@"; then echo "${0##*/}: $what built meanwhile: $dir" >&2; echo "$dir"; exit 0; fi
+}
+
 vm_now() { date +%s.%N; }
 vm_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
