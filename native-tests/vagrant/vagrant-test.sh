@@ -46,7 +46,10 @@ inside() {
   work=$1 box=$2 jdk=$3 m2=$4 logs=$5
   libvirtd_pid="" httpd_pid="" vagrant_pid="" code=0 virsh=(virsh -q -c qemu:///system)
   readlink /proc/self/ns/net >"$work/netns"
-  export VAGRANT_HOME=$work/vagrant.d VAGRANT_DEFAULT_PROVIDER=libvirt LIBVIRT_DEFAULT_URI=qemu:///system
+  # Vagrant's state about the machine goes to the work directory, not vagrant/.vagrant/, where
+  # it would stand for (or overwrite) a user's own machine.
+  export VAGRANT_HOME=$work/vagrant.d VAGRANT_DOTFILE_PATH=$work/dot-vagrant
+  export VAGRANT_DEFAULT_PROVIDER=libvirt LIBVIRT_DEFAULT_URI=qemu:///system
 
   teardown() {
     log "teardown: the domain, its volumes, the pool, the network, then libvirtd and httpd"
