@@ -343,13 +343,14 @@ done
 wait "$inner_pid" && code=0 || code=$?
 inner_pid=""
 [ -n "$netns" ] || { log "FAILED: the namespace never came up"; code=1; }
-result=$(sed -n 's/^result //p' "$work/times" 2>/dev/null)
-up=$(sed -n 's/^up //p' "$work/times" 2>/dev/null)
-again=$(sed -n 's/^provision //p' "$work/times" 2>/dev/null)
+touch "$work/times"   # absent when the run ended before vagrant up did
+result=$(sed -n 's/^result //p' "$work/times")
+up=$(sed -n 's/^up //p' "$work/times")
+again=$(sed -n 's/^provision //p' "$work/times")
 finish
 trap - EXIT
-[ -z "$timed_out" ] || exit 124
 log "box ${box_secs} s, vagrant up ${up:-?} s, vagrant provision again ${again:-?} s, $(vm_secs "$total_start" "$(vm_now)") s in all; logs in $logs"
+[ -z "$timed_out" ] || { echo "vagrant: TIMEOUT after $timeout s${result:+ ($result)}"; exit 124; }
 if [ "$code" = 0 ]; then
   echo "vagrant: ${result}"
 else
