@@ -3,6 +3,7 @@ package io.jrun.nativetests.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
 import io.jrun.nativetests.harness.OciBundles;
 import io.jrun.nativetests.harness.OciCli;
 import io.jrun.nativetests.harness.Tools;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -31,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * container with busybox what {@code runtimetest} checks. docs/oci-runtime.md maps each program
  * to its test here.
  */
+@ExtendWith(HostLeftAsItWas.class)
 class OciValidationTest {
     /** One umoci unpack per class; each test copies it (umoci is the slow part). */
     private static Path template;
@@ -465,15 +468,20 @@ class OciValidationTest {
         assertThat(bundle.resolve("rootfs/output")).doesNotExist();
     }
 
+    /** A bundle running true whose {@code stage} hooks are /bin/false, then one appending {@code text} to {@code output}. */
+    Path failingHookFirst(String stage, Path output, String text) throws IOException {
+        return bundle(c -> {
+            args(c, "/bin/true");
+            c.with("hooks").withArray(stage).addObject().put("path", "/bin/false");
+            hook(c, stage, "echo '" + text + "' >> " + output);
+        });
+    }
+
     /** poststart_fail: a failing poststart hook is a warning; the next hook runs and start succeeds. */
     @Test
     void aFailingPoststartHookIsAWarning() throws Exception {
         Path output = dir.resolve("poststart-output");
-        Path bundle = bundle(c -> {
-            args(c, "/bin/true");
-            c.with("hooks").withArray("poststart").addObject().put("path", "/bin/false");
-            hook(c, "poststart", "echo 'post-start called' >> " + output);
-        });
+        Path bundle = failingHookFirst("poststart", output, "post-start called");
         oci.check("create", "--bundle", bundle.toString(), "h4");
         OciCli.Result start = oci.run("start", "h4");
         assertThat(start.exitCode()).as(start.toString()).isZero();
@@ -487,11 +495,7 @@ class OciValidationTest {
     @Test
     void aFailingPoststopHookIsAWarning() throws Exception {
         Path output = dir.resolve("poststop-output");
-        Path bundle = bundle(c -> {
-            args(c, "/bin/true");
-            c.with("hooks").withArray("poststop").addObject().put("path", "/bin/false");
-            hook(c, "poststop", "echo 'post-stop called' >> " + output);
-        });
+        Path bundle = failingHookFirst("poststop", output, "post-stop called");
         oci.check("create", "--bundle", bundle.toString(), "h5");
         oci.check("start", "h5");
         awaitStatus("h5", "stopped");
@@ -679,9 +683,9 @@ class OciValidationTest {
     void configUpdatedAfterCreateDoesNotAffectTheContainer() throws Exception {
         Path out = outDir();
         Path bundle = bundle(c -> {
-            // masked: a mount on /proc/kcore; read-only: /proc/fs's mount options; shared: the root's optional field
+            // masked: a mount on /proc/timer_list (the program's /proc/kcore is absent on this kernel); read-only: /proc/fs's mount options; shared: the root's optional field
             args(c, "/bin/sh", "-c", "(cat /proc/sys/net/ipv4/ip_forward /proc/self/oom_score_adj; ulimit -n; ulimit -Hn;"
-                    + " grep -c ' /proc/kcore ' /proc/self/mountinfo;"
+                    + " grep -c ' /proc/timer_list ' /proc/self/mountinfo;"
                     + " grep ' /proc/fs ' /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1;"
                     + " grep -cE '^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / .* shared:' /proc/self/mountinfo) > /out/result 2>&1");
             bind(c, out, "/out");
@@ -798,7 +802,8 @@ class OciValidationTest {
 
     /** A process in new namespaces of the given unshare options, sleeping; ended after the test. */
     long unshared(String... options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("unshare"));
+        // setsid: in a session of its own, so that the subreaper reaps unshare's child once it is orphaned
+        List<String> cmd = new ArrayList<>(List.of("setsid", "unshare"));
         cmd.addAll(List.of(options));
         cmd.addAll(List.of("--fork", "sleep", "1000"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
