@@ -56,6 +56,7 @@ class OciValidationTest {
         Files.writeString(root.resolve("masked-dir/masked-subdir/masked-file"), "secrets\n");
         Files.writeString(root.resolve("masked-dir/masked-file"), "secrets\n");
         Files.writeString(root.resolve("masked-file"), "secrets\n");
+        Files.createSymbolicLink(root.resolve("masked-link"), Path.of("masked-file"));
         Tools.check(List.of("mknod", "-m", "666", root.resolve("masked-chr").toString(), "c", "1", "5"), 30); // zero
         Tools.check(List.of("mknod", "-m", "666", root.resolve("masked-blk").toString(), "b", "0", "0"), 30);
         Tools.check(List.of("mkfifo", "-m", "666", root.resolve("masked-fifo").toString()), 30);
@@ -269,6 +270,26 @@ class OciValidationTest {
     void maskedPathMustBeAbsolute() throws Exception {
         refused(c -> strings((ArrayNode) linux(c).get("maskedPaths"), "masked-relpath"), "masked-relpath");
         refused(c -> strings((ArrayNode) linux(c).get("readonlyPaths"), "readonly-relpath"), "readonly-relpath");
+    }
+
+    /**
+     * linux_masked_paths: a masked symlink is followed inside the root, so its target is what is
+     * covered; one that loops (the program's /masked-symlink to ../masked-symlink) is an error.
+     */
+    @Test
+    void aMaskedSymlinkMasksItsTargetAndALoopIsAnError() throws Exception {
+        String out = inside("cat /masked-link; cat /masked-file; readlink /masked-link", c ->
+                strings((ArrayNode) linux(c).get("maskedPaths"), "/masked-link"));
+        assertThat(out).isEqualTo("masked-file\nrc=0\n");
+        Path bundle = bundle(c -> {
+            args(c, "/bin/true");
+            strings((ArrayNode) linux(c).get("maskedPaths"), "/masked-symlink");
+        });
+        Files.createSymbolicLink(bundle.resolve("rootfs/masked-symlink"), Path.of("../masked-symlink"));
+        OciCli.Result loop = oci.run("create", "--bundle", bundle.toString(), "m1");
+        assertThat(loop.exitCode()).as(loop.toString()).isEqualTo(125);
+        assertThat(loop.stderr()).contains("ELOOP").hasLineCount(1);
+        assertThat(oci.run("state", "m1").stderr()).contains("does not exist");
     }
 
     /** linux_readonly_paths: read-only directories and files cannot be written; the rest of the root can. */

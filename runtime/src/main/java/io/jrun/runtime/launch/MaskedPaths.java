@@ -55,10 +55,15 @@ final class MaskedPaths {
         }
     }
 
-    /** An O_PATH descriptor of {@code path} resolved inside the root, or null when it does not exist. */
+    /**
+     * An O_PATH descriptor of {@code path} resolved inside the root, or null when it does not
+     * exist. A symlink is followed, inside the root (RESOLVE_IN_ROOT, which also refuses magic
+     * links), as runc's bind mount follows it: the link's target is what gets covered, and a
+     * link that loops is an error (ELOOP) rather than a mount on the link itself.
+     */
     private static Fd openInRoot(int rootFd, String path) throws ErrnoException {
         try {
-            return FileSyscalls.openat2(rootFd, path.substring(1), OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC,
+            return FileSyscalls.openat2(rootFd, path.substring(1), OpenFlags.O_PATH | OpenFlags.O_CLOEXEC,
                     0, ResolveFlags.RESOLVE_IN_ROOT);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOENT) {
