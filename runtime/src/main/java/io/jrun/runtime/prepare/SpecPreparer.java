@@ -126,7 +126,7 @@ public final class SpecPreparer {
         Resources.Builder resources = request.limits().toResources().toBuilder();
         // podman's first rule: every device denied; the launch adds the default allow-list after
         // the rules (DevicePolicy.of), --privileged allows all, --device allows its node
-        resources.device(new DeviceRule(!hardening.hostDevices(), "a", null, null, "rwm"));
+        resources.device(new DeviceRule(hardening.hostDevices(), "a", null, null, "rwm"));
         List<Device> nodes = new ArrayList<>();
         if (hardening.hostDevices()) {
             try {
