@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install.sh [PREFIX]: installs the built jrun under PREFIX (default /usr/local):
-# PREFIX/lib/jrun/{jrun,jrun.jar,jrun.aot,jrun-pods.aot,find-jdk.sh} and the command PREFIX/bin/jrun.
+# PREFIX/lib/jrun/{jrun,jrun.jar,jrun.aot,jrun-pods.aot,find-jdk.sh}, the command PREFIX/bin/jrun and
+# PREFIX/bin/jrun-oci, the OCI runtime command line (the same launcher: it looks at its name).
 # The AOT cache is trained again at the installed path, because a cache is only valid for
 # the exact jar path it was made with.
 set -euo pipefail
@@ -15,4 +16,5 @@ install -m 0644 "$repo/scripts/find-jdk.sh" "$lib/find-jdk.sh"
 install -m 0755 "$repo/jrun" "$lib/jrun"
 "$repo/scripts/aot-train.sh" "$lib/jrun.jar" "$lib/jrun.aot"
 ln -sfn "$lib/jrun" "$prefix/bin/jrun"
-echo "installed: $prefix/bin/jrun -> $lib/jrun"
+ln -sfn "$lib/jrun" "$prefix/bin/jrun-oci"
+echo "installed: $prefix/bin/jrun and $prefix/bin/jrun-oci -> $lib/jrun"

@@ -17,7 +17,7 @@ set -euo pipefail
 die() { echo "vm-tests.sh: $*" >&2; exit 125; }
 log() { echo "vm-tests.sh: $*" >&2; }
 
-build=1 timeout=900 here=0
+build=1 timeout=2400 here=0
 while [ $# -gt 0 ]; do
   case $1 in
     --no-build) build=0; shift ;;

@@ -39,7 +39,7 @@ final class OciCommand implements Runnable {
                 .description("cgroupsPath is systemd's slice:prefix:name; jrun-oci makes the cgroup itself.").build());
         spec.addOption(Specs.option(String.class, "MANAGER", v -> cgroupManager = v, () -> cgroupManager, "--cgroup-manager")
                 .description("cgroupfs (default: jrun-oci writes the cgroup itself), systemd (the same), or disabled:"
-                        + " no cgroup at all, linux.resources ignored (crun's option, which podman passes with"
+                        + " no cgroup at all: linux.resources, the device rules among them, not enforced (crun's option, which podman passes with"
                         + " --cgroups=disabled).").build());
         spec.addOption(Specs.flag(v -> debug = v, () -> debug, "--debug").description("Stack traces with errors.").build());
         spec.addOption(Specs.option(String.class, "BOOL", v -> rootless = Boolean.parseBoolean(v), () -> null, "--rootless")

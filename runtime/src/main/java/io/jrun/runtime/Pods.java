@@ -129,7 +129,7 @@ public final class Pods {
                 EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
                 spec = SpecPreparer.prepare(new SpecPreparer.Inputs(uuid, hostname, image.record().name(),
                         image.parsedConfig(), image.layerRoots(), lease.dir(), lease.upperDir(), lease.workDir(),
-                        lease.rootfs(), request, availableCapabilities(), consoleSize, hasCgroup2()));
+                        lease.rootfs(), request, availableCapabilities(), consoleSize, hasCgroup2(), seccompCache));
                 SecurityOptions security = request.security();
                 manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
                         Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,

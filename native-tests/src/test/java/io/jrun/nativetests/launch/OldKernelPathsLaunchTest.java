@@ -99,7 +99,9 @@ class OldKernelPathsLaunchTest extends LaunchTest {
         assertThat(Files.readString(output))
                 .matches("from the long path\noverlay jrun rw,.*lowerdir=\\d+:\\d+:\\d+:\\d+:\\d+,upperdir=\\d+,workdir=\\d+.*\n");
 
-        assertThatThrownBy(() -> start(spec, new KernelCompat(ProcMountMethod.AUTO, OverlayMountMethod.LOWERDIR_PLUS)))
+        // a spec of its own: each launch's cgroup is a new one
+        Spec again = spec(stack, "cat /srv/long.txt");
+        assertThatThrownBy(() -> start(again, new KernelCompat(ProcMountMethod.AUTO, OverlayMountMethod.LOWERDIR_PLUS)))
                 .isInstanceOfSatisfying(LaunchException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(125);
                     assertThat(e.getMessage()).startsWith("cannot set up the container: fsconfig lowerdir+")

@@ -60,11 +60,12 @@ public record DevicePolicy(List<DeviceRule> rules, List<DeviceNode> nodes) {
     }
 
     /**
-     * The policy of an OCI configuration, as runc and crun read it: the rules of
+     * The policy of an OCI configuration, as crun reads it: the rules of
      * {@code linux.resources.devices} in order, then the default allow-list (every container
      * may use null, zero, full, random, urandom, tty, console, ptmx and its pseudo-terminals
-     * whatever its rules say), then an allow rule for each node of {@code linux.devices}.
-     * Nothing allowed but by a rule: an empty configuration denies every other device.
+     * whatever its rules say). A node of {@code linux.devices} is made, not allowed: its rule
+     * says how it may be used (podman writes one per {@code --device}, with its PERMS), so an
+     * empty configuration denies every other device.
      */
     public static DevicePolicy of(io.jrun.runtime.spec.Linux linux) {
         List<DeviceRule> rules = new ArrayList<>();
@@ -73,11 +74,6 @@ public record DevicePolicy(List<DeviceRule> rules, List<DeviceNode> nodes) {
             rules.add(new DeviceRule(r.allow(), r.type(), r.major(), r.minor(), r.access()));
         }
         rules.addAll(DEFAULT_RULES.subList(1, DEFAULT_RULES.size()));
-        for (io.jrun.runtime.spec.Device d : linux.devices()) {
-            if (d.type().equals("b") || d.type().equals("c") || d.type().equals("u")) {
-                rules.add(DeviceRule.allow(d.type().equals("b") ? "b" : "c", d.major(), d.minor(), "rwm"));
-            }
-        }
         return new DevicePolicy(rules, List.of());
     }
 

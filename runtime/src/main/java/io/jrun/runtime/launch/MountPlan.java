@@ -89,6 +89,8 @@ record MountPlan(String destination, String type, String source, boolean bind, b
                 // the kind of mount, or no effect
             } else if (option.equals("tmpcopyup")) {
                 tmpcopyup = true;
+            } else if (option.equals("notmpcopyup")) {
+                tmpcopyup = false; // podman's spelling: a later option wins, as with ro and rw
             } else if (option.equals("idmap") || option.equals("ridmap") || option.startsWith("idmap=")) {
                 throw new IllegalArgumentException("mount " + destination + ": option \"" + option
                         + "\" needs user namespaces, which jrun does not support yet; remove it");

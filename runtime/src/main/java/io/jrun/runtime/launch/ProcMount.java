@@ -83,17 +83,7 @@ final class ProcMount {
 
     private static Fd detachedProc(int pidNsFd, ProcMountMethod method, MountPlan m) throws IOException {
         try (Fd context = contextFor(pidNsFd, method)) {
-            Mounts.fsconfigString(context.value(), "source", m.source());
-            for (String option : m.data()) {
-                int eq = option.indexOf('=');
-                if (eq < 0) {
-                    Mounts.fsconfigFlag(context.value(), option);
-                } else {
-                    Mounts.fsconfigString(context.value(), option.substring(0, eq), option.substring(eq + 1));
-                }
-            }
-            Mounts.fsconfigCreate(context.value());
-            return Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, m.attrSet() & ~m.attrClear());
+            return RootFs.mountContext(context, m.source(), m.attrSet() & ~m.attrClear(), m.data());
         }
     }
 

@@ -131,18 +131,26 @@ final class RootFs {
     /** A new file system of {@code type} with {@code options} (key=value or flag), as a detached mount. */
     static Fd create(String type, String source, long attributes, String... options) throws ErrnoException {
         try (Fd context = Mounts.fsopen(type, Mounts.FSOPEN_CLOEXEC)) {
-            Mounts.fsconfigString(context.value(), "source", source);
-            for (String option : options) {
-                int eq = option.indexOf('=');
-                if (eq < 0) {
-                    Mounts.fsconfigFlag(context.value(), option);
-                } else {
-                    Mounts.fsconfigString(context.value(), option.substring(0, eq), option.substring(eq + 1));
-                }
-            }
-            Mounts.fsconfigCreate(context.value());
-            return Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, attributes);
+            return mountContext(context, source, attributes, java.util.List.of(options));
         }
+    }
+
+    /**
+     * Configures the file system context {@code context} (its source, then each option: key=value
+     * or a flag), creates it and returns the detached mount.
+     */
+    static Fd mountContext(Fd context, String source, long attributes, java.util.List<String> options) throws ErrnoException {
+        Mounts.fsconfigString(context.value(), "source", source);
+        for (String option : options) {
+            int eq = option.indexOf('=');
+            if (eq < 0) {
+                Mounts.fsconfigFlag(context.value(), option);
+            } else {
+                Mounts.fsconfigString(context.value(), option.substring(0, eq), option.substring(eq + 1));
+            }
+        }
+        Mounts.fsconfigCreate(context.value());
+        return Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, attributes);
     }
 
     /** Mounts a new file system on {@code path} inside the root (created when missing). */

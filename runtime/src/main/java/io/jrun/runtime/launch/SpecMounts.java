@@ -66,7 +66,7 @@ final class SpecMounts {
                     TmpfsCopyUp.copy(target.value(), tmpfs.value());
                 } catch (ErrnoException e) {
                     throw new LaunchException(LaunchException.JRUN_ERROR, "cannot copy the image's " + m.destination()
-                            + " into its tmpfs: " + e.getMessage() + ": give it a larger size=, or drop tmpcopyup", e);
+                            + " into its tmpfs: " + e.getMessage() + ": give it a larger size=, or add notmpcopyup", e);
                 }
             }
             if ((attributes & Mounts.MOUNT_ATTR_RDONLY) != 0) {

@@ -45,7 +45,7 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
             for (int j = 0; j < i; j++) {
                 if (devices.get(i).node().path().equals(devices.get(j).node().path())) {
                     throw new IllegalArgumentException("two device nodes at " + devices.get(i).node().path()
-                            + ": give each --device its own container path");
+                            + ": give each its own path");
                 }
             }
         }

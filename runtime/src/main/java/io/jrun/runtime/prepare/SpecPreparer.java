@@ -2,6 +2,7 @@ package io.jrun.runtime.prepare;
 
 import io.jrun.images.oci.ImageConfig;
 import io.jrun.linux.ErrnoException;
+import io.jrun.runtime.seccomp.SeccompCache;
 import io.jrun.runtime.seccomp.SeccompOption;
 import io.jrun.runtime.seccomp.SeccompProfile;
 import io.jrun.runtime.seccomp.SeccompProfileException;
@@ -77,10 +78,11 @@ public final class SpecPreparer {
      * @param available   the capabilities jrun holds, which no container can exceed
      * @param consoleSize the terminal's initial size with {@code -t}, or null
      * @param cgroup2     a cgroup v2 hierarchy exists (the container gets a cgroup, and /sys/fs/cgroup)
+     * @param seccompCache where the resolved rules of a seccomp profile are kept between runs
      */
     public record Inputs(String uuid, String hostname, String imageName, ImageConfig image, List<Path> layers,
                          Path podDir, Path upperDir, Path workDir, Path rootfs, RunRequest request, long available,
-                         ConsoleSize consoleSize, boolean cgroup2) {
+                         ConsoleSize consoleSize, boolean cgroup2, SeccompCache seccompCache) {
     }
 
     /** The configuration; writes the pod's /etc files. IllegalArgumentException for bad options. */
@@ -126,7 +128,7 @@ public final class SpecPreparer {
         Resources.Builder resources = request.limits().toResources().toBuilder();
         // podman's first rule: every device denied; the launch adds the default allow-list after
         // the rules (DevicePolicy.of), --privileged allows all, --device allows its node
-        resources.device(new DeviceRule(!hardening.hostDevices(), "a", null, null, "rwm"));
+        resources.device(new DeviceRule(hardening.hostDevices(), "a", null, null, "rwm"));
         List<Device> nodes = new ArrayList<>();
         if (hardening.hostDevices()) {
             try {
@@ -145,10 +147,8 @@ public final class SpecPreparer {
         linux.resources(resources.build());
         SeccompOption seccomp = security.seccomp(request.seccomp());
         try {
-            SeccompProfile profile = seccomp.profile().orElse(null);
-            if (profile != null) {
-                linux.seccomp(SeccompSpecs.resolve(profile, SeccompTarget.thisMachine(capabilities, hardening.noNewPrivileges())));
-            }
+            in.seccompCache().resolve(seccomp, SeccompTarget.thisMachine(capabilities, hardening.noNewPrivileges()))
+                    .ifPresent(linux::seccomp);
         } catch (SeccompProfileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -48,6 +48,76 @@ public final class SeccompCache {
         };
     }
 
+    /**
+     * The rules {@code option} asks for that apply to {@code target}, as {@code linux.seccomp}
+     * (what {@code jrun run} writes into a pod's config.json); empty for unconfined. Kept beside
+     * the compiled filters under the same kind of name: parsing docker's default profile costs a
+     * cold JVM more than reading back its resolved rules.
+     */
+    public Optional<io.jrun.runtime.spec.Seccomp> resolve(SeccompOption option, SeccompTarget target)
+            throws SeccompProfileException {
+        byte[] source;
+        String sourceName;
+        switch (option.kind()) {
+            case UNCONFINED -> {
+                return Optional.empty();
+            }
+            case DEFAULT -> {
+                source = defaultSource();
+                sourceName = DefaultProfile.SOURCE;
+            }
+            default -> {
+                source = read(option.profileFile());
+                sourceName = option.profileFile().toString();
+            }
+        }
+        String depends = dependencies(target);
+        Path entry = dir.resolve(name(depends, source) + ".rules.json");
+        try {
+            byte[] cached = Files.readAllBytes(entry);
+            int newline = indexOf(cached, (byte) '\n');
+            if (newline > 0 && new String(cached, 0, newline, StandardCharsets.UTF_8).equals(checksum(depends, source))) {
+                return Optional.of(io.jrun.runtime.spec.SpecJson.readSeccomp(Arrays.copyOfRange(cached, newline + 1,
+                        cached.length)));
+            }
+        } catch (NoSuchFileException e) {
+            // first use
+        } catch (IOException | RuntimeException | io.jrun.runtime.spec.SpecFormatException e) {
+            // damaged: resolve again
+        }
+        io.jrun.runtime.spec.Seccomp resolved = SeccompSpecs.resolve(ProfileParser.parse(source, sourceName), target);
+        try {
+            byte[] json = io.jrun.runtime.spec.SpecJson.write(resolved);
+            byte[] head = (checksum(depends, source) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] all = Arrays.copyOf(head, head.length + json.length);
+            System.arraycopy(json, 0, all, head.length, json.length);
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".rules", ".tmp");
+            Files.write(tmp, all);
+            Files.move(tmp, entry, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // a cache that cannot be written only costs time
+        }
+        return Optional.of(resolved);
+    }
+
+    /** A second checksum of the inputs, kept in the entry: a name collision is then only a miss. */
+    private static String checksum(String depends, byte[] source) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(depends.getBytes(StandardCharsets.UTF_8));
+        crc.update(source);
+        return Long.toHexString(crc.getValue()) + ":" + source.length + ":" + depends.length();
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The profile in {@code source} (named {@code sourceName} in errors), compiled for {@code target}. */
     public SeccompProgram compile(byte[] source, String sourceName, SeccompTarget target) throws SeccompProfileException {
         String depends = dependencies(target);

@@ -211,6 +211,17 @@ public final class SpecJson {
                 }));
     }
 
+    /** Parses a {@code linux.seccomp} object alone (as {@link #write(Seccomp)} writes it). */
+    public static Seccomp readSeccomp(byte[] json) throws SpecFormatException {
+        try {
+            Field n = new Field(JsonTrees.read(json), "linux.seccomp");
+            n.requireObject();
+            return seccomp(n);
+        } catch (IOException e) {
+            throw new SpecFormatException("not valid JSON: " + e.getMessage());
+        }
+    }
+
     /** Parses a state document (as {@code jrun-oci state} prints it). */
     public static State readState(byte[] json) throws SpecFormatException {
         try {

@@ -41,6 +41,19 @@ class SeccompCacheTest {
     }
 
     @Test
+    void resolvedRulesAreKeptAndReadBackEqualAndADamagedEntryIsResolvedAgain() throws Exception {
+        SeccompCache cache = new SeccompCache(dir);
+        io.jrun.runtime.spec.Seccomp direct = SeccompSpecs.resolve(DefaultProfile.get(), TARGET);
+        assertThat(cache.resolve(SeccompOption.DEFAULT, TARGET)).contains(direct);
+        assertThat(entries()).hasSize(1);
+        assertThat(entries().getFirst().getFileName().toString()).endsWith(".rules.json");
+        assertThat(cache.resolve(SeccompOption.DEFAULT, TARGET)).as("read back from the entry").contains(direct);
+        Files.write(entries().getFirst(), "x\n{".getBytes());
+        assertThat(cache.resolve(SeccompOption.DEFAULT, TARGET)).contains(direct);
+        assertThat(cache.resolve(SeccompOption.UNCONFINED, TARGET)).isEmpty();
+    }
+
+    @Test
     void anotherTargetOrProfileIsAnotherEntry() throws Exception {
         SeccompCache cache = new SeccompCache(dir);
         cache.compile(SeccompOption.DEFAULT, TARGET);
