@@ -88,6 +88,9 @@ public final class PodCollector {
                     && PodStore.appAlive(app)) {
                 return false; // systemd supervises it
             }
+            if (ConmonRecord.supervisorAlive(dir)) {
+                return false; // conmon has let go of the lock and is recording the exit
+            }
             if (app != null && !Files.exists(dir.resolve("exit.json"))) {
                 // abandoned by its supervisor while the app ran: end it, or it runs unsupervised forever
                 PodSignals.send(app, Processes.SIGKILL);

@@ -50,7 +50,7 @@ public final class PodStore implements ImageUsage {
 
     public static PodStore open(Path stateDir) throws IOException {
         Path root = stateDir.resolve("pods");
-        for (String dir : new String[] {"tmp", "names"}) {
+        for (String dir : new String[] {"tmp", "names", ConmonRecord.EXITS}) {
             Files.createDirectories(root.resolve(dir));
         }
         for (PodPhase phase : PodPhase.values()) {
@@ -324,6 +324,12 @@ public final class PodStore implements ImageUsage {
         if (held == null || (exit != null && !Files.isDirectory(dir))) {
             return Optional.empty();
         }
+        if (exit == null && !held) {
+            // a pod under conmon: its exit file until its exit command writes exit.json, and
+            // between conmon letting go of the lock and writing that file, conmon itself
+            exit = ConmonRecord.exit(root, uuid).orElse(null);
+            held = exit == null && ConmonRecord.supervisorAlive(dir);
+        }
         PodManifest manifest = readJson(dir.resolve("pod.json"), PodJson::manifest);
         PodProcess process = readJson(dir.resolve("pid.json"), PodJson::process);
         PodState state;
@@ -380,6 +386,34 @@ public final class PodStore implements ImageUsage {
     public boolean isHeld(PodStatus pod) throws IOException {
         Optional<PodStatus> now = locate(pod.uuid());
         return now.isPresent() && Boolean.TRUE.equals(lockHeld(now.get().dir()));
+    }
+
+    /**
+     * Takes over an existing pod, waiting for its lock (conmon's exit command, once conmon has
+     * let go of it); empty when the pod is gone.
+     */
+    public Optional<PodLease> takeOver(String uuid) throws IOException {
+        while (true) {
+            Optional<PodStatus> pod = locate(uuid);
+            if (pod.isEmpty()) {
+                return Optional.empty();
+            }
+            Fd fd = openDirectory(pod.get().dir());
+            if (fd == null) {
+                continue; // renamed meanwhile
+            }
+            try {
+                Locks.lock(fd.value(), Locks.LOCK_EX);
+            } catch (ErrnoException e) {
+                fd.closeQuietly();
+                throw e;
+            }
+            if (!Files.isDirectory(pod.get().dir())) {
+                fd.closeQuietly(); // moved while we waited: look again
+                continue;
+            }
+            return Optional.of(new PodLease(this, uuid, pod.get().name(), pod.get().dir(), fd, pod.get().phase()));
+        }
     }
 
     /**
