@@ -20,7 +20,7 @@ command -v apt-get >/dev/null || die "apt-get not found: jrun's setup supports D
 # Asked from dpkg, not from the PATH: e.g. Debian's dynamic `busybox` also installs /bin/busybox, but
 # the test images need the static one from busybox-static.
 packages=(maven docker-registry skopeo buildah podman crun uidmap fuse-overlayfs jq apache2-utils
-  busybox-static zstd gzip tar attr openssl curl tmux hyperfine runc
+  busybox-static zstd gzip tar attr openssl curl tmux hyperfine runc conmon umoci
   mmdebstrap qemu-system-x86 e2fsprogs xz-utils)
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | awk '$NF=="installed"{print $1}' || true)
 missing=()

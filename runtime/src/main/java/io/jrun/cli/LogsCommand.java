@@ -61,30 +61,39 @@ final class LogsCommand implements Callable<Integer> {
         if (log.isEmpty()) {
             return 0; // a foreground pod: its output went to the terminal
         }
+        boolean running = running(pods, found.uuid());
         Deque<Line> lines = new ArrayDeque<>();
-        reader.read(log.get(), line -> {
+        java.util.function.Consumer<Line> keep = line -> {
             lines.addLast(line);
             if (tail != null && lines.size() > tail) {
                 lines.removeFirst();
             }
-        });
+        };
+        reader.read(log.get(), keep);
+        if (!running) {
+            reader.finish(keep);
+        }
         lines.forEach(LogsCommand::print);
-        if (!follow) {
+        if (!follow || !running) {
             return 0;
         }
         while (true) {
-            Optional<PodStatus> now = pods.store().locate(found.uuid());
-            boolean running = now.isPresent() && (now.get().state() == PodState.RUNNING
-                    || now.get().state() == PodState.PREPARING);
+            running = running(pods, found.uuid());
             log = logOf(pods, found.uuid());
             if (log.isPresent()) {
                 reader.read(log.get(), LogsCommand::print);
             }
             if (!running) {
-                return 0; // conmon has drained the app's output into the log before it let go
+                reader.finish(LogsCommand::print); // conmon drained the app's output into the log before it let go
+                return 0;
             }
             Thread.sleep(100);
         }
+    }
+
+    private static boolean running(Pods pods, String uuid) throws IOException {
+        Optional<PodStatus> now = pods.store().locate(uuid);
+        return now.isPresent() && (now.get().state() == PodState.RUNNING || now.get().state() == PodState.PREPARING);
     }
 
     private static Optional<Path> logOf(Pods pods, String uuid) throws IOException {
@@ -119,6 +128,7 @@ final class LogsCommand implements Callable<Integer> {
         private final Instant from;
         private long offset;
         private final StringBuilder partial = new StringBuilder();
+        private boolean partialStderr;
 
         Reader(Instant from) {
             this.from = from;
@@ -145,6 +155,14 @@ final class LogsCommand implements Callable<Integer> {
             offset += start; // an unfinished record is read again next time
         }
 
+        /** The app's last line, unfinished when it ended (no newline): as it is. */
+        void finish(java.util.function.Consumer<Line> sink) {
+            if (!partial.isEmpty()) {
+                sink.accept(new Line(partialStderr, partial.toString()));
+                partial.setLength(0);
+            }
+        }
+
         private void record(String record, java.util.function.Consumer<Line> sink) {
             String[] fields = record.split(" ", 4);
             if (fields.length < 3) {
@@ -158,6 +176,7 @@ final class LogsCommand implements Callable<Integer> {
             }
             String text = fields.length == 4 ? fields[3] : "";
             partial.append(text);
+            partialStderr = fields[1].equals("stderr");
             if (fields[2].equals("P")) {
                 return;
             }

@@ -71,7 +71,7 @@ final class StatusCommand implements Callable<Integer> {
                 b.append("message=").append(p.exit().message()).append('\n');
             }
         } else if (p.abandoned()) {
-            b.append("reason=abandoned (its jrun ended without recording an exit");
+            b.append("reason=abandoned (its supervisor, jrun or conmon, ended without recording an exit");
             b.append(PodStore.appAlive(p.process()) ? "; the app still runs: jrun stop or jrun gc ends it)\n" : ")\n");
         }
         b.append("cgroup=").append(cgroup.map(Object::toString).orElse("none")).append('\n');

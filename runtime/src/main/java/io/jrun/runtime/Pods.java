@@ -343,6 +343,7 @@ public final class Pods {
             }
             pod = stop(pod, java.time.Duration.ZERO, true);
         }
+        pod = store.awaitExit(pod); // under conmon, its exit command may still be recording the exit
         PodCgroupRecord.removeOf(pod); // an abandoned pod's app may still run in it: it is killed with it
         store.remove(pod);
     }

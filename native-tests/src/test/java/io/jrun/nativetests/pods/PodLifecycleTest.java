@@ -53,9 +53,11 @@ class PodLifecycleTest {
     void nothingLeft() throws Exception {
         JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
         assertThat(gc.exitCode()).as(gc.toString()).isZero();
-        for (String phase : List.of("tmp", "prepare", "run", "exited-garbage", "garbage", "names")) {
+        for (String phase : List.of("tmp", "prepare", "run", "exited-garbage", "garbage", "names", "exits")) {
             assertThat(entries(state.resolve("pods").resolve(phase))).as("pods/" + phase + " after gc").isEmpty();
         }
+        assertThat(entries(state.resolve("oci")).stream().filter(p -> !p.getFileName().toString().startsWith(".")))
+                .as("jrun-oci's containers under oci/ after gc").isEmpty();
     }
 
     private static List<Path> entries(Path dir) throws IOException {
@@ -104,7 +106,7 @@ class PodLifecycleTest {
         assertThat(status("web", "exit-code")).isEqualTo("9");
         assertThat(status("web", "reason")).isEqualTo("exited");
         Path pod = state.resolve("pods/run").resolve(uuid);
-        assertThat(pod.resolve("output.log")).hasContent("up\nstopping");
+        assertThat(ok("logs", "web").stdout()).as("the app's output, from conmon's log").isEqualTo("up\nstopping\n");
         assertThat(ok("status", "--wait", "web").stdout()).contains("state=exited");
 
         assertThat(ok("rm", "web").stdout()).isEqualTo(uuid + "\n");
@@ -191,10 +193,8 @@ class PodLifecycleTest {
         long app = JSON.readTree(pod.resolve("pid.json").toFile()).get("pid").asLong();
         Path cgroup = Path.of(Files.readString(pod.resolve("cgroup")).strip());
         assertThat(Files.readAllLines(cgroup.resolve("cgroup.procs"))).contains(Long.toString(app));
-        long supervisor = ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--detached-child")
-                        && List.of(a).contains(state.toString())).orElse(false))
-                .findFirst().orElseThrow().pid();
+        long supervisor = Long.parseLong(Files.readString(pod.resolve("conmon.pid")).strip()); // conmon's
+        assertThat(ProcessHandle.of(app).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).hasValue(supervisor);
         ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
         ProcessHandle.of(supervisor).ifPresent(p -> p.onExit().join());
         return new Abandoned(uuid, pod, app, cgroup);

@@ -449,6 +449,25 @@ public final class PodStore implements ImageUsage {
      * then reads it again.
      */
     public PodStatus awaitExit(PodStatus pod) throws IOException {
+        PodStatus current = awaitUnlocked(pod);
+        // under conmon: its exit command (exit.json, the cgroup, --rm) runs before conmon ends
+        while (ConmonRecord.supervisorAlive(current.dir())) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for pod " + pod.uuid() + "'s conmon", e);
+            }
+            Optional<PodStatus> next = locate(pod.uuid());
+            if (next.isEmpty()) {
+                return current; // removed (--rm)
+            }
+            current = awaitUnlocked(next.get());
+        }
+        return current;
+    }
+
+    private PodStatus awaitUnlocked(PodStatus pod) throws IOException {
         PodStatus current = pod;
         while (current.state() == PodState.RUNNING || current.state() == PodState.PREPARING) {
             try (Fd fd = FileSyscalls.openat(AtFlags.AT_FDCWD, current.dir().toString(),
