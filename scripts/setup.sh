@@ -2,26 +2,33 @@
 # setup.sh: installs what jrun's build, tests and benchmarks need on Debian 12, idempotently.
 #  - Debian packages (apt-get install only for what is missing; apt-get update only then),
 #    the VM test group's among them: qemu-system-x86 boots the guest that
-#    native-tests/vm/build-guest.sh makes with mmdebstrap and mke2fs.
+#    native-tests/vm/build-guest.sh makes with mmdebstrap and mke2fs; linux-libc-dev's
+#    /usr/include/{x86_64-linux-gnu/asm,asm-generic}/unistd*.h check the syscall tables.
 #  - The arm64 busybox-static .deb for the multi-arch test image, cached in .build/debs/
 #    (downloaded with the ordinary apt client; dpkg's architecture list is left unchanged:
 #    arm64 is named on the apt command line only).
 #  - Checks that a JDK >= 22 exists (scripts/find-jdk.sh); bookworm has no such package, so
 #    it fails with one line if there is none.
-# Quiet when everything is present.
+# Quiet when everything is present. `setup.sh --list` prints the Debian packages, one a line, and
+# changes nothing (native-tests/vagrant/ fetches them ahead for a box without a mirror).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "run as root (apt-get and the native tests need it)"
-command -v apt-get >/dev/null || die "apt-get not found: jrun's setup supports Debian 12 only"
 
 # Asked from dpkg, not from the PATH: e.g. Debian's dynamic `busybox` also installs /bin/busybox, but
 # the test images need the static one from busybox-static.
 packages=(maven docker-registry skopeo buildah podman crun uidmap fuse-overlayfs jq apache2-utils
   busybox-static zstd gzip tar attr openssl curl tmux hyperfine runc conmon umoci
-  mmdebstrap qemu-system-x86 e2fsprogs xz-utils)
+  mmdebstrap qemu-system-x86 e2fsprogs xz-utils linux-libc-dev)
+case ${1:-} in
+  --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
+  '') ;;
+  *) die "unknown option $1 (usage: setup.sh [--list])" ;;
+esac
+[ "$(id -u)" = 0 ] || die "run as root (apt-get and the native tests need it)"
+command -v apt-get >/dev/null || die "apt-get not found: jrun's setup supports Debian 12 only"
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | awk '$NF=="installed"{print $1}' || true)
 missing=()
 for pkg in "${packages[@]}"; do

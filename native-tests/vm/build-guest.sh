@@ -38,30 +38,10 @@ done
 
 image=$(vm_image_dir)
 built() { [ -s "$image/rootfs.ext4" ] && [ -s "$image/initrd.img" ] && { [ -s "$image/vmlinux" ] || [ -s "$image/vmlinuz" ]; }; }
-if built; then
-  log "guest image up to date: $image"
-  echo "$image"
-  exit 0
-fi
-# One build at a time per cache; a second one waits, then finds the image built.
-mkdir -p "$vm_cache"
-exec 9>"$vm_cache/lock"
-flock 9
-if built; then
-  log "guest image built meanwhile: $image"
-  echo "$image"
-  exit 0
-fi
+vm_build_once "guest image" "$image" "$vm_cache/lock" built
 
-# Debian's own archives as this host's apt knows them (bookworm, -updates, -security), so the
-# guest comes from the same mirror or proxy the host uses.
-debian_sources() {
-  apt-cache policy | awk '
-    /^ *[0-9]+ [a-z]+:\/\// { uri = $2; split($3, sc, "/"); suite = sc[1]; comp = sc[2]; next }
-    /release .*o=Debian,/ && uri != "" && suite ~ /^bookworm/ { print "deb " uri " " suite " " comp }
-    { uri = "" }' | sort -u
-}
-mapfile -t sources < <(debian_sources)
+# Debian's own archives as this host's apt knows them, so the guest comes from the same mirror.
+mapfile -t sources < <(vm_debian_sources)
 [ ${#sources[@]} -gt 0 ] || die "no Debian bookworm archive in this host's apt sources (apt-cache policy): run apt-get update, or add one"
 
 # Leftovers of an interrupted build (their mounts went with mmdebstrap's mount namespace).

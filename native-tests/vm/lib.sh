@@ -24,5 +24,27 @@ vm_input_hash() {
 # The directory of the image for the current inputs (it may not exist yet).
 vm_image_dir() { echo "$vm_cache/guest-$(vm_input_hash)"; }
 
+# Debian's own archives as this host's apt knows them (bookworm, -updates, -security), one
+# sources.list line each, so a guest comes from the same mirror or proxy the host uses.
+vm_debian_sources() {
+  apt-cache policy | awk '
+    /^ *[0-9]+ [a-z]+:\/\// { uri = $2; split($3, sc, "/"); suite = sc[1]; comp = sc[2]; next }
+    /release .*o=Debian,/ && uri != "" && suite ~ /^bookworm/ { print "deb " uri " " suite " " comp }
+    { uri = "" }' | sort -u
+}
+
+# A cached build (the guest image, the Vagrant box): when BUILT (a command) says DIR is complete,
+# prints DIR and exits the script; else takes LOCK on fd 9, one build at a time per cache (a
+# second one waits, then finds DIR built), checks again, and returns to build it.
+vm_build_once() {  # WHAT DIR LOCK BUILT...
+  local what=$1 dir=$2 lock=$3
+  shift 3
+  if "$@"; then echo "${0##*/}: $what up to date: $dir" >&2; echo "$dir"; exit 0; fi
+  mkdir -p "$vm_cache"
+  exec 9>"$lock"
+  flock 9
+  if "$@"; then echo "${0##*/}: $what built meanwhile: $dir" >&2; echo "$dir"; exit 0; fi
+}
+
 vm_now() { date +%s.%N; }
 vm_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }

@@ -18,7 +18,7 @@ public final class Poll {
     private static final short POLLIN = 0x1;
     private static final int POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
     /** struct pollfd { int fd; short events; short revents; } in the scratch struct area. */
-    private static final int MAX_FDS = 62; // and a timespec after them, in 512 bytes
+    private static final int MAX_FDS = 64;
 
     /**
      * Blocks until at least one of {@code fds} is ready and returns a bit mask: bit i set when
@@ -26,16 +26,31 @@ public final class Poll {
      * read then returns 0 or fails, so a reader learns which). A signal does not end the wait.
      */
     public static long awaitReadable(int... fds) throws ErrnoException {
-        return awaitReadable(-1, fds);
+        return await(-1, fds);
     }
 
     /**
-     * As {@link #awaitReadable(int...)}, but gives up after {@code timeoutMillis} (negative: never)
-     * and returns 0 then. A pidfd is readable once its process has exited.
+     * As {@link #awaitReadable(int...)}, but returns 0 when none is ready within
+     * {@code timeout} (zero: only looks). A pidfd is readable once its process has exited,
+     * whoever its parent is: a wait for a process that is not one's child.
      */
-    public static long awaitReadable(long timeoutMillis, int... fds) throws ErrnoException {
-        if (fds.length == 0 || fds.length > MAX_FDS) {
-            throw new IllegalArgumentException("ppoll waits on 1 to " + MAX_FDS + " descriptors, not " + fds.length);
+    public static long awaitReadable(java.time.Duration timeout, int... fds) throws ErrnoException {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("a negative timeout: " + timeout);
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE; // 292 years
+        }
+        return await(nanos, fds);
+    }
+
+    private static long await(long timeoutNanos, int... fds) throws ErrnoException {
+        int max = timeoutNanos < 0 ? MAX_FDS : MAX_FDS - 2; // the timespec takes the last 16 bytes
+        if (fds.length == 0 || fds.length > max) {
+            throw new IllegalArgumentException("ppoll waits on 1 to " + max + " descriptors, not " + fds.length);
         }
         MemorySegment pollfds = Syscall.scratch().struct();
         for (int i = 0; i < fds.length; i++) {
@@ -43,13 +58,14 @@ public final class Poll {
             pollfds.set(ValueLayout.JAVA_SHORT, i * 8L + 4, POLLIN);
             pollfds.set(ValueLayout.JAVA_SHORT, i * 8L + 6, (short) 0);
         }
-        long timeout = 0; // NULL: no timeout; no signal mask either
-        if (timeoutMillis >= 0) {
-            MemorySegment timespec = pollfds.asSlice(fds.length * 8L, 16);
-            timespec.set(ValueLayout.JAVA_LONG, 0, timeoutMillis / 1000);
-            timespec.set(ValueLayout.JAVA_LONG, 8, (timeoutMillis % 1000) * 1_000_000);
-            timeout = timespec.address();
+        long timeout = 0; // NULL: no timeout
+        if (timeoutNanos >= 0) {
+            long at = (MAX_FDS - 2) * 8L; // struct timespec { long tv_sec; long tv_nsec; }
+            pollfds.set(ValueLayout.JAVA_LONG, at, timeoutNanos / 1_000_000_000L);
+            pollfds.set(ValueLayout.JAVA_LONG, at + 8, timeoutNanos % 1_000_000_000L);
+            timeout = pollfds.address() + at;
         }
+        // no signal mask: NULL. On EINTR the call is retried with the time the kernel left in the timespec.
         call("ppoll", null, NR.ppoll(), pollfds.address(), fds.length, timeout, 0, 0);
         long ready = 0;
         for (int i = 0; i < fds.length; i++) {

@@ -29,7 +29,9 @@ record SyscallNumbers(
         // sd_notify: a datagram to systemd's NOTIFY_SOCKET
         long socket, long sendto,
         // the OCI runtime: the UTS domain name, rlimits of the gated app, umask, the console socket
-        long setdomainname, long prlimit64, long umask, long connect, long sendmsg) {
+        long setdomainname, long prlimit64, long umask, long connect, long sendmsg,
+        // the pod's device program (cgroup v2)
+        long bpf) {
 
     static final SyscallNumbers X86_64 = new SyscallNumbers(
             0, 1, 3, 16, 102, 74, 306,
@@ -48,7 +50,8 @@ record SyscallNumbers(
             317,
             161,
             41, 44,
-            171, 302, 95, 42, 46);
+            171, 302, 95, 42, 46,
+            321);
 
     static final SyscallNumbers AARCH64 = new SyscallNumbers(
             63, 64, 57, 29, 174, 82, 267,
@@ -67,7 +70,8 @@ record SyscallNumbers(
             277,
             51,
             198, 206,
-            162, 261, 166, 203, 211);
+            162, 261, 166, 203, 211,
+            280);
 
     /** The table for the running JVM's architecture; fails with one clear line elsewhere. */
     static SyscallNumbers forThisMachine() {

@@ -31,4 +31,17 @@ class PollTest {
             assertThat(Poll.awaitReadable(pty.master().value(), wake.value())).isEqualTo(0b01);
         }
     }
+
+    @Test
+    void aPidfdBecomesReadableWhenItsProcessExitsAndATimedWaitReturnsNothingBefore() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "600").start();
+        try (Fd pidfd = Processes.pidfdOpen(sleeper.pid()); Fd wake = EventFd.create()) {
+            assertThat(Poll.awaitReadable(java.time.Duration.ZERO, pidfd.value())).as("alive: a look finds nothing").isZero();
+            assertThat(Poll.awaitReadable(java.time.Duration.ofMillis(20), pidfd.value(), wake.value())).as("alive, 20 ms later").isZero();
+            sleeper.destroyForcibly();
+            assertThat(Poll.awaitReadable(java.time.Duration.ofMinutes(1), pidfd.value(), wake.value())).as("exited").isEqualTo(0b01);
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
 }

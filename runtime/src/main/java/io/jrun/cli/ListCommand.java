@@ -45,11 +45,11 @@ final class ListCommand implements Callable<Integer> {
             if (!full && image.length() > 40) {
                 image = "…" + image.substring(image.length() - 39);
             }
-            String state = p.state().toString() + (p.abandoned() ? " (abandoned)" : "");
+            String state = p.state().toString() + ("abandoned".equals(p.reason()) ? " (abandoned)" : "");
             table.row(full ? p.uuid() : p.uuid().substring(0, 8), p.name() == null ? "" : p.name(), image, state,
                     p.process() == null ? "" : Times.ago(p.process().started(), now),
                     p.exit() == null ? "" : Times.ago(p.exit().exited(), now),
-                    p.exit() == null ? "" : String.valueOf(p.exit().exitCode()),
+                    p.exit() == null ? "" : p.exit().exitCodeKnown() ? String.valueOf(p.exit().exitCode()) : "unknown",
                     p.process() == null || p.state() != PodState.RUNNING ? "" : String.valueOf(p.process().pid()));
         }
         table.print(System.out);

@@ -41,7 +41,7 @@ final class PodViews {
         n.put("created", p.manifest() == null ? null : p.manifest().created().toString());
         n.put("started", p.process() == null ? null : p.process().started().toString());
         n.put("exited", p.exit() == null ? null : p.exit().exited().toString());
-        if (p.exit() != null) {
+        if (p.exit() != null && p.exit().exitCodeKnown()) {
             n.put("exitCode", p.exit().exitCode());
         } else {
             n.putNull("exitCode");

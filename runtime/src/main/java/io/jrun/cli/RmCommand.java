@@ -21,7 +21,7 @@ final class RmCommand implements Callable<Integer> {
         spec.addPositional(Specs.positionals("0..*", true, "POD", v -> pods = v, () -> pods)
                 .description("Pods by name, UUID or unique UUID prefix.").build());
         spec.addOption(Specs.flag(v -> force = v, () -> force, "-f", "--force")
-                .description("Kill and remove running pods too.").build());
+                .description("Kill and remove running pods too (and pods whose jrun died while their app runs).").build());
     }
 
     @Override
@@ -30,8 +30,8 @@ final class RmCommand implements Callable<Integer> {
         List<PodStatus> found = new ArrayList<>();
         for (String pod : pods) {
             PodStatus p = engine.find(pod);
-            if (!force && (p.state() == io.jrun.runtime.pod.PodState.RUNNING || p.state() == io.jrun.runtime.pod.PodState.PREPARING)) {
-                throw new IllegalStateException("pod " + p.uuid() + " is " + p.state() + ": stop it first (jrun stop), or pass --force");
+            if (!force) {
+                Pods.checkRemovable(p); // running, or abandoned by its jrun with its app still running
             }
             found.add(p); // every pod is checked before anything is removed
         }

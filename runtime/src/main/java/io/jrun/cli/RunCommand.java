@@ -14,6 +14,7 @@ import io.jrun.runtime.prepare.RunRequest;
 import io.jrun.runtime.RunningPod;
 import io.jrun.runtime.prepare.SecurityOptions;
 import io.jrun.runtime.launch.Stdio;
+import io.jrun.runtime.devices.DeviceMapping;
 import io.jrun.runtime.pod.PodStore;
 import io.jrun.runtime.seccomp.SeccompOption;
 import io.jrun.runtime.terminal.HostTerminal;
@@ -58,6 +59,7 @@ final class RunCommand implements Callable<Integer> {
     private List<String> capAdd = new ArrayList<>();
     private List<String> capDrop = new ArrayList<>();
     private boolean privileged;
+    private List<String> devices = new ArrayList<>();
     private Path uuidFile;
     private String pull = "missing";
 
@@ -110,6 +112,9 @@ final class RunCommand implements Callable<Integer> {
                 .description("Drop a capability from the default set (ALL for every one; repeatable).").build());
         spec.addOption(Specs.flag(v -> privileged = v, () -> privileged, "--privileged")
                 .description("Host-equivalent: every capability, no seccomp, no masked paths, writable /sys and /proc/sys, the host's devices.")
+                .build());
+        spec.addOption(Specs.repeatable("HOST[:CONTAINER][:PERMS]", v -> devices = v, () -> devices, "--device")
+                .description("Give the container the host device node HOST at CONTAINER (default: HOST; below /dev), allowing PERMS: r, w, m (default rwm; repeatable).")
                 .build());
         spec.addOption(Specs.option(Path.class, "FILE", v -> uuidFile = v, () -> uuidFile, "--uuid-file-save")
                 .description("Write the pod's UUID into FILE.").build());
@@ -211,11 +216,15 @@ final class RunCommand implements Callable<Integer> {
             seccomp.profile(); // a missing or malformed profile fails here, before anything is created
         }
         ImageLocation.parse(image); // a malformed reference fails here
+        List<DeviceMapping> deviceMappings = new ArrayList<>();
+        for (String d : devices) {
+            deviceMappings.add(DeviceMapping.parse(d)); // reads the host's node: one that is not a device fails here
+        }
         return RunRequest.builder(image).command(args).entrypoint(entrypoint).env(environment).workingDir(workingDir)
                 .user(user).name(name).hostname(hostname).mounts(mounts, mountArgs).network(Network.parse(network))
                 .readOnly(readOnly).terminal(tty).interactive(interactive).removeOnExit(remove).seccomp(opts.seccomp())
                 .security(security).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent)
-                .listenFds(systemd.listenFds()).build();
+                .listenFds(systemd.listenFds()).devices(deviceMappings).build();
     }
 
     /** The image's store name, fetched first as --pull says. */

@@ -61,7 +61,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         if (p.exit() != null) {
             b.append("exited=").append(p.exit().exited()).append('\n');
-            b.append("exit-code=").append(p.exit().exitCode()).append('\n');
+            b.append("exit-code=").append(p.exit().exitCodeKnown() ? String.valueOf(p.exit().exitCode()) : "unknown").append('\n');
             b.append("reason=").append(p.exit().reason());
             if (p.exit().reason().equals("signal")) {
                 b.append(" (").append(Signals.name(p.exit().exitCode() - 128)).append(')');
@@ -71,8 +71,12 @@ final class StatusCommand implements Callable<Integer> {
                 b.append("message=").append(p.exit().message()).append('\n');
             }
         } else if (p.abandoned()) {
-            b.append("reason=abandoned (its supervisor, jrun or conmon, ended without recording an exit");
-            b.append(PodStore.appAlive(p.process()) ? "; the app still runs: jrun stop or jrun gc ends it)\n" : ")\n");
+            if (PodStore.appAlive(p.process())) {
+                b.append("reason=abandoned (its supervisor, jrun or conmon, ended without recording an exit; the app still runs: jrun stop or jrun gc ends it)\n");
+            } else {
+                b.append("exit-code=unknown\n");
+                b.append("reason=abandoned (its supervisor, jrun or conmon, ended without recording an exit, and the app has ended too: the exit code is unknown)\n");
+            }
         }
         b.append("cgroup=").append(cgroup.map(Object::toString).orElse("none")).append('\n');
         usage.ifPresent(u -> {

@@ -72,11 +72,16 @@ public final class Pods {
         this.seccompCache = seccompCache;
     }
 
-    /** Opens (creating when missing) the pod and image stores under {@code stateDir}. */
+    /**
+     * Opens (creating when missing) the pod and image stores under {@code stateDir}; the
+     * directories with image and pod content are made, or made again, unreachable to other
+     * users (see PrivateDirectory).
+     */
     public static Pods open(Path stateDir) throws IOException {
         stateDir = stateDir.toAbsolutePath(); // overlayfs and the launch want absolute paths: --dir ./state works
         PodStore store = PodStore.open(stateDir);
-        return new Pods(store, Images.open(stateDir, store), new SeccompCache(stateDir.resolve("cache/seccomp")));
+        Path cache = io.jrun.images.store.PrivateDirectory.ensure(stateDir.resolve("cache"));
+        return new Pods(store, Images.open(stateDir, store), new SeccompCache(cache.resolve("seccomp")));
     }
 
     /** The image engine over the same state directory; it spares the images pods use. */
@@ -91,7 +96,7 @@ public final class Pods {
     /**
      * Creates a pod for {@code request} and starts its app; returns once the app runs. The
      * image must be in the store. Relative paths in {@code stdio} are files in the pod's
-     * directory (a detached pod's output.log, say). On failure nothing of the pod remains but its directory in
+     * directory. On failure nothing of the pod remains but its directory in
      * run/ with exit.json saying why (none with --rm), and the exception carries docker's exit
      * code.
      */
@@ -303,18 +308,29 @@ public final class Pods {
     /**
      * Stops a running pod: its image's StopSignal (SIGTERM unless the image says otherwise),
      * then SIGKILL once {@code timeout} has passed; {@code force} sends SIGKILL at once.
-     * Returns the pod once it has exited. An exited pod is left as it is; an abandoned one
-     * whose app still runs has its app killed.
+     * Returns the pod once it has exited. An exited pod is left as it is.
      */
     public PodStatus stop(PodStatus pod, java.time.Duration timeout, boolean force) throws IOException {
+        return stop(pod, java.util.OptionalInt.empty(), timeout, force);
+    }
+
+    /**
+     * As {@link #stop(PodStatus, java.time.Duration, boolean)}, with {@code signal} (when
+     * present) instead of the image's StopSignal. A pod whose supervising jrun died while its
+     * app runs (abandoned) is stopped the same way, through a pidfd pinned by pid.json's start
+     * time, and its exit.json then says it ended, with an exit code nobody can know.
+     */
+    public PodStatus stop(PodStatus pod, java.util.OptionalInt signal, java.time.Duration timeout, boolean force)
+            throws IOException {
+        int stopSignal = force ? Processes.SIGKILL : signal.orElseGet(() -> stopSignal(pod));
         if (pod.state() != PodState.RUNNING && pod.state() != PodState.PREPARING) {
-            if (pod.abandoned() && pod.exit() == null && PodStore.appAlive(pod.process())) {
-                PodSignals.send(pod.process(), Processes.SIGKILL);
+            if (pod.abandoned() && pod.exit() == null && pod.process() != null) {
+                PodStatus stopped = store.stopAbandoned(pod, stopSignal, timeout);
+                return stopped.state() == PodState.RUNNING ? store.awaitExit(stopped) : stopped; // another jrun stopping it
             }
             return pod;
         }
-        int signal = force ? Processes.SIGKILL : Signals.parse(pod.manifest() == null ? "SIGTERM" : pod.manifest().stopSignal());
-        PodSignals.send(pod.process(), signal);
+        PodSignals.send(pod.process(), stopSignal);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (store.isHeld(pod) && System.nanoTime() < deadline) {
             sleep();
@@ -331,20 +347,45 @@ public final class Pods {
         return store.awaitExit(now);
     }
 
+    /** The image's StopSignal as pod.json recorded it; SIGTERM without one. */
+    private static int stopSignal(PodStatus pod) {
+        return Signals.parse(pod.manifest() == null || pod.manifest().stopSignal() == null ? "SIGTERM"
+                : pod.manifest().stopSignal());
+    }
+
     /**
-     * Removes pods that are not running; a running one is refused unless {@code force}, which
-     * kills it first.
+     * Whether the pod's app runs: under its jrun (running, preparing) or without it (abandoned,
+     * its app alive by pid and start time). Such a pod is only removed with {@code force}.
+     */
+    public static boolean runs(PodStatus pod) throws IOException {
+        return pod.state() == PodState.RUNNING || pod.state() == PodState.PREPARING
+                || (pod.abandoned() && pod.exit() == null && PodStore.appAlive(pod.process()));
+    }
+
+    /** Throws the one line that refuses to remove {@code pod} without --force, if its app runs. */
+    public static void checkRemovable(PodStatus pod) throws IOException {
+        if (pod.state() == PodState.RUNNING || pod.state() == PodState.PREPARING) {
+            throw new IllegalStateException("pod " + pod.uuid() + " is " + pod.state()
+                    + ": stop it first (jrun stop), or pass --force");
+        }
+        if (runs(pod)) {
+            throw new IllegalStateException(PodStore.abandonedAndRunning(pod));
+        }
+    }
+
+    /**
+     * Removes pods that are not running; a running one (an abandoned one whose app still runs
+     * too) is refused unless {@code force}, which kills it first.
      */
     public void remove(PodStatus pod, boolean force) throws IOException {
-        if (pod.state() == PodState.RUNNING || pod.state() == PodState.PREPARING) {
+        if (runs(pod)) {
             if (!force) {
-                throw new IllegalStateException("pod " + pod.uuid() + " is " + pod.state()
-                        + ": stop it first (jrun stop), or pass --force");
+                checkRemovable(pod);
             }
             pod = stop(pod, java.time.Duration.ZERO, true);
         }
         pod = store.awaitExit(pod); // under conmon, its exit command may still be recording the exit
-        PodCgroupRecord.removeOf(pod); // an abandoned pod's app may still run in it: it is killed with it
+        PodCgroupRecord.removeOf(pod); // whatever is left in it is killed with it
         store.remove(pod);
     }
 
@@ -362,14 +403,23 @@ public final class Pods {
         return cgroup.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(cgroup.get().usage());
     }
 
-    /** rkt's two-pass gc: see {@link PodCollector}. */
+    /** rkt's two-pass gc: see {@link PodCollector}; abandoned apps get {@link PodCollector#STOP_TIMEOUT}. */
     public PodCollector.Result gc(java.time.Duration gracePeriod, boolean markOnly) throws IOException {
+        return gc(gracePeriod, PodCollector.STOP_TIMEOUT, markOnly);
+    }
+
+    /**
+     * rkt's two-pass gc: see {@link PodCollector}. The app of an abandoned pod that still runs
+     * gets its StopSignal, and SIGKILL after {@code stopTimeout}, before the pod is marked.
+     */
+    public PodCollector.Result gc(java.time.Duration gracePeriod, java.time.Duration stopTimeout, boolean markOnly)
+            throws IOException {
         if (!markOnly) {
             // first while the pods this gc removes still record their cgroups (unrecorded ones
             // wait out PodCgroupRecord.FOREIGN_GRACE), then for pods removed meanwhile
             PodCgroupRecord.sweepStale(store);
         }
-        PodCollector.Result result = new PodCollector(store).collect(gracePeriod, markOnly);
+        PodCollector.Result result = new PodCollector(store).collect(gracePeriod, stopTimeout, markOnly);
         if (!markOnly) {
             PodCgroupRecord.sweepStale(store);
             Conmon.sweep(store.root().getParent(), store);

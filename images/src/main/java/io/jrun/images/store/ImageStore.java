@@ -49,9 +49,12 @@ public final class ImageStore {
         this.storeLock = new StoreLock(root.resolve("store.lock"));
     }
 
-    /** Opens (creating if needed) the store under {@code stateDir/images}. */
+    /**
+     * Opens (creating if needed) the store under {@code stateDir/images}, which only its owner
+     * may enter ({@link PrivateDirectory}: mode 0700, tightened when found looser).
+     */
     public static ImageStore open(Path stateDir) throws IOException {
-        Path root = stateDir.resolve("images");
+        Path root = PrivateDirectory.ensure(stateDir.resolve("images"));
         for (String dir : List.of("blobs/sha256", "layers/sha256", "locks", "tmp")) {
             Files.createDirectories(root.resolve(dir));
         }

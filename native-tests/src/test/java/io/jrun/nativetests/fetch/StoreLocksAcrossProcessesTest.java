@@ -46,9 +46,18 @@ class StoreLocksAcrossProcessesTest {
                 throw new RuntimeException(e);
             }
         });
-        // Both waits are queued in the kernel before X is let go (or one of them failed).
-        while (blockedWaiters(state) < 2 && !waitForY.isDone() && other.isAlive()) {
+        // Both waits are queued in the kernel before X is let go (or one of them failed). Looked for
+        // up to 6000 times 20 ms apart: a wait that never shows fails with what /proc/locks held.
+        for (int i = 0; i < 6000 && blockedWaiters(locksOn(state)).size() < 2 && !waitForY.isDone() && other.isAlive(); i++) {
             Thread.sleep(20);
+        }
+        List<String> seen = locksOn(state);
+        if (blockedWaiters(seen).size() < 2 && !waitForY.isDone() && other.isAlive()) {
+            holdingX.close();
+            other.destroyForcibly().waitFor();
+            throw new AssertionError("the two crossed waits never both showed in /proc/locks; its lines for the X and Y"
+                    + " lock files (this process holding X, pid " + ProcessHandle.current().pid() + "; the other holding Y, pid "
+                    + other.pid() + "): " + seen);
         }
         holdingX.close();
         waitForY.get(2, TimeUnit.MINUTES); // throws if the wait failed
@@ -62,18 +71,26 @@ class StoreLocksAcrossProcessesTest {
     }
 
     /**
-     * Waiters blocked on the X and Y lock files. /proc/locks shows one as
+     * The waiters among {@code locks}: /proc/locks shows one as
      * {@code "2: -> FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF"}.
      */
-    private static long blockedWaiters(Path state) throws Exception {
+    private static List<String> blockedWaiters(List<String> locks) {
+        return locks.stream().filter(line -> line.split("\\s+")[1].equals("->")).toList();
+    }
+
+    /** The lines of /proc/locks for the X and Y lock files (holders and waiters). */
+    private static List<String> locksOn(Path state) throws Exception {
         Path locks = state.resolve("images/locks");
         List<String> inodes = List.of(
                 ":" + Files.getAttribute(locks.resolve(X.hex() + ".lock"), "unix:ino"),
                 ":" + Files.getAttribute(locks.resolve(Y.hex() + ".lock"), "unix:ino"));
-        return Files.readAllLines(Path.of("/proc/locks")).stream()
-                .map(line -> line.trim().split("\\s+"))
-                .filter(f -> f.length > 6 && f[1].equals("->") && inodes.stream().anyMatch(f[6]::endsWith))
-                .count();
+        return Files.readAllLines(Path.of("/proc/locks")).stream().map(String::trim)
+                .filter(line -> {
+                    String[] f = line.split("\\s+");
+                    int inode = f.length > 1 && f[1].equals("->") ? 6 : 5;
+                    return f.length > inode && inodes.stream().anyMatch(f[inode]::endsWith);
+                })
+                .toList();
     }
 
     /** The other process: holds Y on its main thread, then waits for X from a second thread. */

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 /**
  * An OCI layout derived from a test image with another image config (User, Entrypoint, Env,
  * StopSignal…) and optionally one more layer on top: the layers are the original's (hard
- * links), the config, manifest and index are rewritten with correct digests. For run tests that
- * need config fields or files the built images do not have.
+ * links, or copies across file systems), the config, manifest and index are rewritten with
+ * correct digests. For run tests that need config fields or files the built images do not have.
  */
 public final class DerivedImage {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +42,11 @@ public final class DerivedImage {
         Path blobs = Files.createDirectories(out.resolve("blobs/sha256"));
         try (Stream<Path> files = Files.list(layout.resolve("blobs/sha256"))) {
             for (Path blob : files.toList()) {
-                Files.createLink(blobs.resolve(blob.getFileName()), blob);
+                try {
+                    Files.createLink(blobs.resolve(blob.getFileName()), blob);
+                } catch (java.nio.file.FileSystemException e) {
+                    Files.copy(blob, blobs.resolve(blob.getFileName())); // another file system (the VM guest's 9p share)
+                }
             }
         }
         Files.copy(layout.resolve("oci-layout"), out.resolve("oci-layout"));

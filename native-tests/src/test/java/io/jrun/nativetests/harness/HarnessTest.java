@@ -2,6 +2,10 @@ package io.jrun.nativetests.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.jrun.nativetests.harness.TestImages.blob;
+import static io.jrun.nativetests.harness.TestImages.blobPath;
+import static io.jrun.nativetests.harness.TestImages.manifestOfTag;
+import static io.jrun.nativetests.harness.TestImages.tagDigest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,13 +24,17 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.images.oci.Digest;
+import io.jrun.linux.Processes;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The test harness itself: images, registries (plain, basic, token), raw pushes and the fault proxy. */
+/**
+ * The test harness itself: images, registries (plain, basic, token), raw pushes, the fault proxy,
+ * and the check that no process is left.
+ */
 class HarnessTest {
 
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -379,30 +387,37 @@ class HarnessTest {
         }
     }
 
-    // ------------------------------------------------------------------ helpers
+    // ------------------------------------------------------------------ processes left
 
-    static String tagDigest(Path layout, String tag) throws IOException {
-        for (JsonNode m : JSON.readTree(layout.resolve("index.json").toFile()).get("manifests")) {
-            if (tag.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
-                return m.get("digest").asText();
+    @Test
+    void aGrandchildLeftBehindIsAProcessLeft() throws Exception {
+        Subreaper.begin();
+        try {
+            grandchildLeftBehind();
+        } finally {
+            Subreaper.end();
+        }
+    }
+
+    private static void grandchildLeftBehind() throws Exception {
+        // sh starts sleep in the background and exits: the sleep, an orphan, is no child of this JVM's children
+        Process sh = new ProcessBuilder("sh", "-c", "sleep 600 </dev/null >/dev/null 2>&1 & echo $!").start();
+        long grandchild = Long.parseLong(new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        assertThat(sh.waitFor()).isZero();
+        ProcessHandle leaked = ProcessHandle.of(grandchild).orElseThrow();
+        try {
+            assertThatThrownBy(() -> HostLeftAsItWas.assertNoProcessLeft(1)).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("processes left behind").hasMessageContaining(grandchild + " S sleep 600");
+        } finally {
+            leaked.destroyForcibly();
+            if (leaked.parent().map(ProcessHandle::pid).orElse(0L) == ProcessHandle.current().pid()) {
+                Processes.wait4(grandchild, 0); // adopted, of this JVM's session: Subreaper leaves it to the test that leaked it
             }
         }
-        throw new AssertionError("no tag " + tag + " in " + layout);
+        HostLeftAsItWas.assertNoProcessLeft(1);
     }
 
-    static JsonNode manifestOfTag(Path layout, String tag) throws IOException {
-        return JSON.readTree(blob(layout, tagDigest(layout, tag)));
-    }
-
-    static Path blobPath(Path layout, String digest) {
-        return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
-    }
-
-    static byte[] blob(Path layout, String digest) throws IOException {
-        byte[] bytes = Files.readAllBytes(blobPath(layout, digest));
-        assertThat(Digest.sha256(bytes).toString()).isEqualTo(digest);
-        return bytes;
-    }
+    // ------------------------------------------------------------------ helpers
 
     static Map<String, TarArchiveEntry> entries(InputStream stream) throws IOException {
         Map<String, TarArchiveEntry> result = new HashMap<>();

@@ -6,9 +6,15 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.images.oci.Digest;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The test images of {@code native-tests/images/build-test-images.sh} (see its header for their exact
@@ -110,5 +116,42 @@ public final class TestImages {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the test images", e);
         }
+    }
+
+    // ------------------------------------------------------------------ reading a layout
+
+    /** The digest of the manifest (or index) that {@code tag} names in the OCI layout. */
+    public static String tagDigest(Path layout, String tag) throws IOException {
+        for (JsonNode m : new ObjectMapper().readTree(layout.resolve("index.json").toFile()).get("manifests")) {
+            if (tag.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
+                return m.get("digest").asText();
+            }
+        }
+        throw new AssertionError("no tag " + tag + " in " + layout);
+    }
+
+    /** The manifest (or index) that {@code tag} names in the OCI layout. */
+    public static JsonNode manifestOfTag(Path layout, String tag) throws IOException {
+        return new ObjectMapper().readTree(blob(layout, tagDigest(layout, tag)));
+    }
+
+    public static Path blobPath(Path layout, String digest) {
+        return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
+    }
+
+    /** A blob of the layout, checked against its digest. */
+    public static byte[] blob(Path layout, String digest) throws IOException {
+        byte[] bytes = Files.readAllBytes(blobPath(layout, digest));
+        assertThat(Digest.sha256(bytes).toString()).isEqualTo(digest);
+        return bytes;
+    }
+
+    /** The diff IDs of a single-platform test image's layers ("latest"), lowest first. */
+    public static List<Digest> diffIds(String name) throws IOException {
+        Path layout = layout(name);
+        JsonNode config = new ObjectMapper().readTree(blob(layout, manifestOfTag(layout, "latest").get("config").get("digest").asText()));
+        List<Digest> diffIds = new ArrayList<>();
+        config.get("rootfs").get("diff_ids").forEach(d -> diffIds.add(Digest.parse(d.asText())));
+        return diffIds;
     }
 }

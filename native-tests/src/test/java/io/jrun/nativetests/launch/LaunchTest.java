@@ -8,6 +8,7 @@ import io.jrun.images.store.ImageUsage;
 import io.jrun.linux.Capabilities;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.Processes;
+import io.jrun.nativetests.harness.LaunchCgroups;
 import io.jrun.nativetests.harness.TestImages;
 import io.jrun.runtime.launch.KernelCompat;
 import io.jrun.runtime.launch.LaunchException;
@@ -23,6 +24,7 @@ import io.jrun.runtime.spec.CapabilitySets;
 import io.jrun.runtime.spec.Process;
 import io.jrun.runtime.spec.Root;
 import io.jrun.runtime.spec.Spec;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,6 +54,8 @@ class LaunchTest {
     @TempDir
     static Path state;
     static List<Path> layers;
+    /** Each launch's cgroup: its device policy is a program there. */
+    static LaunchCgroups cgroups;
 
     @TempDir
     Path dir;
@@ -67,6 +71,12 @@ class LaunchTest {
                 FetchOptions.defaults(), FetchListener.SILENT);
         layers = images.inspect(record.name()).layerRoots();
         assertThat(layers).hasSize(4);
+        cgroups = LaunchCgroups.create();
+    }
+
+    @AfterAll
+    static void removeCgroups() throws IOException {
+        cgroups.close();
     }
 
     @BeforeEach
@@ -92,6 +102,7 @@ class LaunchTest {
         }
         assertThat(holders).as("tasks whose mount namespace still has the container's root").isEmpty();
         assertThat(rootfs).isEmptyDirectory();
+        cgroups.removeAll();
     }
 
     private static String mountinfo() throws IOException {
@@ -127,7 +138,7 @@ class LaunchTest {
                 .root(new Root(root.toString(), false))
                 .hostname(hostname)
                 .mounts(SpecPreparer.defaultMounts(stack, upperDir, workDir, false, false))
-                .linux(SpecPreparer.defaultLinux(false, false).build())
+                .linux(SpecPreparer.defaultLinux(false, false).cgroupsPath(cgroups.nextPath()).build())
                 .process(Process.builder().args(argv).env(ENV).cwd(cwd)
                         .capabilities(CapabilitySets.of(CapabilityNames.names(capabilities))).noNewPrivileges(true).build());
         if (!user.isEmpty()) {

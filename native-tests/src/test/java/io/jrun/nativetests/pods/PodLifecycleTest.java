@@ -166,41 +166,94 @@ class PodLifecycleTest {
     }
 
     @Test
-    void aSigkilledSupervisorLeavesAnAbandonedPodThatGcCleansUpFully() throws Exception {
-        Abandoned pod = abandonedPod();
+    void aSigkilledSupervisorLeavesAnAbandonedPodThatGcStopsGracefullyAndCleansUpFully() throws Exception {
+        Abandoned pod = abandonedPod(STOPS_ON_TERM);
         // the lock went with the supervisor: the pod is no longer running, and says why
         assertThat(status(pod.uuid, "state")).isEqualTo("exited");
         assertThat(ok("status", pod.uuid).stdout()).contains("reason=abandoned").contains("the app still runs");
         assertThat(ok("list").stdout()).contains("exited (abandoned)");
         assertThat(ProcessHandle.of(pod.app)).as("the app outlives its supervisor").isPresent();
 
+        // the mark pass stops the app as jrun stop would: its StopSignal first, not SIGKILL
+        assertThat(ok("gc", "--mark-only").stdout()).isEqualTo("marked " + pod.uuid + "\n");
+        assertThat(pod.shared.resolve("stopped")).as("the app's TERM trap ran").hasContent("TERM");
+        assertThat(status(pod.uuid, "state")).isEqualTo("garbage");
+        assertThat(status(pod.uuid, "exit-code")).isEqualTo("unknown");
+        assertThat(status(pod.uuid, "reason")).isEqualTo("abandoned");
+        assertThat(status(pod.uuid, "message")).isEqualTo("its jrun died while the app ran; jrun gc sent SIGTERM:"
+                + " the exit code is unknown (only a parent can read it)");
         JrunCli.Result gc = ok("gc", "--grace-period", "0");
-        assertThat(gc.stdout()).isEqualTo("marked " + pod.uuid + "\nremoved " + pod.uuid + "\n");
+        assertThat(gc.stdout()).isEqualTo("removed " + pod.uuid + "\n");
         pod.assertGone("gc");
     }
 
     @Test
-    void rmOfAnAbandonedPodEndsItsAppAndRemovesItsCgroup() throws Exception {
-        Abandoned pod = abandonedPod();
-        ok("rm", pod.uuid);
-        pod.assertGone("rm");
+    void stopEndsAnAbandonedPodWithItsStopSignalThenSigkillAndRecordsThatTheCodeIsUnknown() throws Exception {
+        Abandoned graceful = abandonedPod(STOPS_ON_TERM);
+        assertThat(ok("stop", graceful.uuid).stdout()).isEqualTo(graceful.uuid + "\n");
+        assertThat(graceful.shared.resolve("stopped")).as("the app's TERM trap ran").hasContent("TERM");
+        ProcessHandle.of(graceful.app).ifPresent(p -> p.onExit().join());
+        assertThat(ProcessHandle.of(graceful.app)).as("the app has ended").isEmpty();
+        assertThat(status(graceful.uuid, "state")).isEqualTo("exited");
+        assertThat(status(graceful.uuid, "exit-code")).isEqualTo("unknown");
+        assertThat(status(graceful.uuid, "reason")).isEqualTo("abandoned");
+        assertThat(status(graceful.uuid, "message")).isEqualTo("its jrun died while the app ran; jrun stop sent SIGTERM:"
+                + " the exit code is unknown (only a parent can read it)");
+        JsonNode listed = JSON.readTree(ok("list", "--format", "json").stdout()).get(0);
+        assertThat(listed.get("reason").asText()).isEqualTo("abandoned");
+        assertThat(listed.get("exitCode").isNull()).isTrue();
+        assertThat(ok("list").stdout()).contains("exited (abandoned)").contains("unknown");
+
+        // pid 1 that ignores SIGTERM: SIGKILL once --timeout has passed
+        Abandoned stubborn = abandonedPod("trap '' TERM; touch /shared/ready; while :; do sleep 0.1; done");
+        ok("stop", "--timeout", "1s", stubborn.uuid);
+        ProcessHandle.of(stubborn.app).ifPresent(p -> p.onExit().join());
+        assertThat(status(stubborn.uuid, "message")).isEqualTo("its jrun died while the app ran; jrun stop sent SIGTERM,"
+                + " and SIGKILL after 1s: the exit code is unknown (only a parent can read it)");
+        assertThat(ok("stop", stubborn.uuid).stdout()).as("stopped again: left as it is").isEqualTo(stubborn.uuid + "\n");
+
+        ok("rm", graceful.uuid, stubborn.uuid);
+        graceful.assertGone("stop and rm");
+        stubborn.assertGone("stop and rm");
     }
 
-    /** A detached pod whose supervisor was SIGKILLed: its app runs on, in its cgroup. */
-    private Abandoned abandonedPod() throws Exception {
-        String uuid = ok("run", "-d", busybox, "sh", "-c", "while :; do sleep 0.1; done").stdout().strip();
+    @Test
+    void rmRefusesAnAbandonedPodWhoseAppRunsAndForceEndsItAndItsCgroup() throws Exception {
+        Abandoned pod = abandonedPod(STOPS_ON_TERM);
+        JrunCli.Result refused = jrun.run("rm", pod.uuid);
+        assertThat(refused.exitCode()).isEqualTo(125);
+        assertThat(refused.stderr()).isEqualTo("jrun: pod " + pod.uuid + " was abandoned by its jrun and its app still runs:"
+                + " stop it first (jrun stop), or pass --force\n");
+        assertThat(ProcessHandle.of(pod.app)).as("refused: the app runs on").isPresent();
+        assertThat(pod.dir).exists();
+        ok("rm", "--force", pod.uuid);
+        pod.assertGone("rm --force");
+    }
+
+    /** A StopSignal handler that leaves its mark in the volume. */
+    private static final String STOPS_ON_TERM =
+            "trap 'echo TERM > /shared/stopped; exit 5' TERM; touch /shared/ready; while :; do sleep 0.1; done";
+
+    /** A detached pod running {@code script} whose supervisor was SIGKILLed: its app runs on, in its cgroup. */
+    private Abandoned abandonedPod(String script) throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared-" + System.nanoTime()));
+        String uuid = ok("run", "-d", "-v", shared + ":/shared", busybox, "sh", "-c", script).stdout().strip();
         Path pod = state.resolve("pods/run").resolve(uuid);
         long app = JSON.readTree(pod.resolve("pid.json").toFile()).get("pid").asLong();
         Path cgroup = Path.of(Files.readString(pod.resolve("cgroup")).strip());
         assertThat(Files.readAllLines(cgroup.resolve("cgroup.procs"))).contains(Long.toString(app));
+        for (int i = 0; i < 6000 && !Files.exists(shared.resolve("ready")); i++) {
+            Thread.sleep(10); // its trap is set
+        }
+        assertThat(shared.resolve("ready")).as("written by the app").exists();
         long supervisor = Long.parseLong(Files.readString(pod.resolve("conmon.pid")).strip()); // conmon's
         assertThat(ProcessHandle.of(app).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).hasValue(supervisor);
         ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
         ProcessHandle.of(supervisor).ifPresent(p -> p.onExit().join());
-        return new Abandoned(uuid, pod, app, cgroup);
+        return new Abandoned(uuid, pod, app, cgroup, shared);
     }
 
-    private record Abandoned(String uuid, Path dir, long app, Path cgroup) {
+    private record Abandoned(String uuid, Path dir, long app, Path cgroup, Path shared) {
         void assertGone(String by) {
             ProcessHandle.of(app).ifPresent(p -> p.onExit().join());
             assertThat(ProcessHandle.of(app)).as(by + " ended the abandoned app").isEmpty();

@@ -2,6 +2,7 @@ package io.jrun.nativetests.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jrun.linux.Processes;
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.DerivedImage;
 import io.jrun.nativetests.harness.TestImages;
@@ -182,6 +183,16 @@ class RunTest {
     }
 
     @Test
+    void loopbackIsUpAndAServerInThePodAnswersAClientInThePod() throws Exception {
+        // podman's --network=none: lo up (IFF_UP | IFF_LOOPBACK); it was 0x8 and 127.0.0.1 unreachable
+        JrunCli.Result r = sh("cat /sys/class/net/lo/flags; echo served over loopback > /tmp/index.html; "
+                + "httpd -p 127.0.0.1:8080 -h /tmp && wget -q -O - http://127.0.0.1:8080/index.html; "
+                + "httpd -p '[::1]:8081' -h /tmp && wget -q -O - 'http://[::1]:8081/index.html'");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("0x9\nserved over loopback\nserved over loopback\n");
+    }
+
+    @Test
     void theImageConfigIsHonoured() throws Exception {
         JrunCli.Result r = run("--rm", appImage);
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -305,6 +316,82 @@ class RunTest {
         }
     }
 
+    /**
+     * The app image's StopSignal is SIGUSR1: a stop that hard-codes SIGTERM would leave TERM in
+     * the volume. Supervised (the foreground jrun records the app's code) and abandoned (that
+     * jrun SIGKILLed: jrun stop and jrun gc end the app themselves), and --signal wins over it.
+     */
+    @Test
+    void stopSendsTheImagesStopSignalOrSignalWithAndWithoutItsSupervisor() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx")); // app is uid 1000
+        List<StopSignalApp> apps = new ArrayList<>();
+        try {
+            StopSignalApp supervised = StopSignalApp.start(shared, "supervised", apps);
+            assertThat(jrun.run("stop", supervised.uuid).exitCode()).isZero();
+            assertThat(shared.resolve("supervised")).hasContent("USR1");
+            assertThat(supervised.jrun.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(supervised.jrun.exitValue()).as("the app's code from its USR1 trap").isEqualTo(3);
+
+            StopSignalApp overridden = StopSignalApp.start(shared, "overridden", apps);
+            assertThat(jrun.run("stop", "--signal", "TERM", overridden.uuid).exitCode()).isZero();
+            assertThat(shared.resolve("overridden")).hasContent("TERM");
+            assertThat(overridden.jrun.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(overridden.jrun.exitValue()).isEqualTo(4);
+
+            StopSignalApp abandoned = StopSignalApp.start(shared, "abandoned", apps).abandon();
+            JrunCli.Result stop = jrun.run("stop", abandoned.uuid);
+            assertThat(stop.exitCode()).as(stop.toString()).isZero();
+            assertThat(shared.resolve("abandoned")).hasContent("USR1");
+            assertThat(jrun.run("status", abandoned.uuid).stdout()).contains("exit-code=unknown\n", "reason=abandoned\n",
+                    "jrun stop sent SIGUSR1:");
+
+            StopSignalApp abandonedOverridden = StopSignalApp.start(shared, "abandoned-overridden", apps).abandon();
+            assertThat(jrun.run("stop", "-s", "15", abandonedOverridden.uuid).exitCode()).isZero();
+            assertThat(shared.resolve("abandoned-overridden")).hasContent("TERM");
+
+            StopSignalApp collected = StopSignalApp.start(shared, "collected", apps).abandon();
+            JrunCli.Result gc = jrun.run("gc", "--mark-only");
+            assertThat(gc.exitCode()).as(gc.toString()).isZero();
+            assertThat(gc.stdout()).contains("marked " + collected.uuid);
+            assertThat(shared.resolve("collected")).hasContent("USR1");
+            for (StopSignalApp app : apps) {
+                ProcessHandle.of(app.pid).ifPresent(p -> p.onExit().join());
+            }
+        } finally {
+            for (StopSignalApp app : apps) {
+                app.jrun.destroyForcibly().waitFor();
+                ProcessHandle.of(app.pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+    }
+
+    /** An app of the app image under a foreground jrun, with a trap for USR1 (exit 3) and TERM (exit 4). */
+    private record StopSignalApp(Process jrun, String uuid, long pid) {
+        static StopSignalApp start(Path shared, String name, List<StopSignalApp> started) throws Exception {
+            Path uuidFile = shared.resolve(name + ".uuid");
+            Process p = RunTest.jrun.command("run", "--uuid-file-save", uuidFile.toString(), "-v", shared + ":/shared",
+                            appImage, "trap 'echo USR1 > /shared/$0; exit 3' USR1; trap 'echo TERM > /shared/$0; exit 4' TERM;"
+                                    + " touch /shared/$0.ready; while :; do sleep 0.1; done", name)
+                    .redirectErrorStream(true).redirectOutput(shared.resolve(name + ".log").toFile()).start();
+            awaitFile(shared.resolve(name + ".ready"), p);
+            String uuid = Files.readString(uuidFile);
+            long pid = JSON.readTree(state.resolve("pods/run").resolve(uuid).resolve("pid.json").toFile()).get("pid").asLong();
+            StopSignalApp app = new StopSignalApp(p, uuid, pid);
+            started.add(app);
+            return app;
+        }
+
+        /** SIGKILLs the supervising jrun: the app runs on, abandoned. */
+        StopSignalApp abandon() throws Exception {
+            jrun.destroyForcibly().waitFor();
+            assertThat(ProcessHandle.of(pid)).as("the app outlives its jrun").isPresent();
+            return this;
+        }
+    }
+
     @Test
     void thePodDirectoryRecordsTheRun() throws Exception {
         Path uuidFile = dir.resolve("uuid");
@@ -316,7 +403,7 @@ class RunTest {
         JsonNode manifest = JSON.readTree(pod.resolve("pod.json").toFile());
         assertThat(manifest.get("uuid").asText()).isEqualTo(uuid);
         assertThat(manifest.get("name").asText()).isEqualTo("recorded");
-        assertThat(manifest.at("/image/name").asText()).isEqualTo(busybox.replaceFirst("^oci:", "oci:"));
+        assertThat(manifest.at("/image/name").asText()).isEqualTo(busybox);
         assertThat(manifest.at("/image/id").asText()).startsWith("sha256:");
         assertThat(manifest.at("/app/argv").toString()).isEqualTo("[\"sh\",\"-c\",\"echo data > /srv/new.txt; exit 3\"]");
         assertThat(manifest.at("/app/env").toString()).contains("\"X=1\"", "\"JRUN_TEST=1\"");
@@ -387,21 +474,34 @@ class RunTest {
         Process p = jrun.command("run", "--uuid-file-save", uuidFile.toString(), "-v", shared + ":/shared", busybox, "sh", "-c",
                 "touch /shared/ready; while :; do sleep 1; done").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("log").toFile()).start();
+        String uuid;
         long app;
         Path pod;
         try {
             awaitFile(shared.resolve("ready"), p);
-            pod = state.resolve("pods/run").resolve(Files.readString(uuidFile));
+            uuid = Files.readString(uuidFile);
+            pod = state.resolve("pods/run").resolve(uuid);
             app = JSON.readTree(pod.resolve("pid.json").toFile()).get("pid").asLong();
+            assertThat(podLockHolders(pod)).as("the supervisor's lock on the pod directory").containsExactly(p.pid());
         } finally {
             p.destroyForcibly().waitFor(); // SIGKILL: jrun cannot record anything
         }
         // The app outlives its supervisor, as with runc and crun (see docs/architecture.md):
-        // the pod reads as abandoned (lock free, no exit.json) and the host has no trace of it.
+        // the pod reads as abandoned and the host has no trace of it.
         ProcessHandle orphan = ProcessHandle.of(app).orElseThrow();
         Path cgroup = Path.of(Files.readString(pod.resolve("cgroup")).strip());
         try {
-            assertThat(pod.resolve("exit.json")).doesNotExist();
+            assertThat(podLockHolders(pod)).as("the pod directory's lock went with its supervisor").isEmpty();
+            assertThat(pod.resolve("exit.json")).as("no exit recorded").doesNotExist();
+            JsonNode recorded = JSON.readTree(pod.resolve("pid.json").toFile());
+            assertThat(recorded.get("startTime").asLong()).as("pid.json names the app that still runs, not a reuse of its pid")
+                    .isEqualTo(Processes.startTime(app).orElseThrow());
+            assertThat(orphan.isAlive()).isTrue();
+            JrunCli.Result status = jrun.run("status", uuid);
+            assertThat(status.stdout()).as(status.toString()).contains("state=exited\n", "pid=" + app + "\n")
+                    .containsPattern("(?m)^reason=abandoned");
+            assertThat(jrun.run("list").stdout().lines().filter(l -> l.startsWith(uuid.substring(0, 8) + " ")))
+                    .as("jrun list's line for the pod").singleElement().asString().contains("exited (abandoned)");
             assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).isEqualTo(mountsBefore);
             // jrun gc ends the abandoned app and removes the pod with its cgroup
             JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
@@ -413,6 +513,19 @@ class RunTest {
             orphan.destroyForcibly();
             orphan.onExit().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** The pids holding a flock on the pod directory, from /proc/locks ("1: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF"). */
+    private static List<Long> podLockHolders(Path pod) throws IOException {
+        String inode = ":" + Files.getAttribute(pod, "unix:ino");
+        List<Long> holders = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 5 && f[1].equals("FLOCK") && f[5].endsWith(inode)) {
+                holders.add(Long.parseLong(f[4]));
+            }
+        }
+        return holders;
     }
 
     @Test

@@ -81,8 +81,15 @@ class ProcExeTest {
 
     @Test
     void noProcessInTheContainerRunsAHostBinary() throws Exception {
-        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow()).toRealPath();
-        List<String> host = List.of(deviceAndInode(java), deviceAndInode(JrunCli.JAR));
+        // The host binaries a container process could be running: java, the binary of jrun's JVM
+        // (JrunCli starts jrun with this JVM's java) and of the /proc helper (jrun's java.home's).
+        // /proc/self/exe is what this process really runs; the jar is no process's binary.
+        String java = deviceAndInode(Path.of("/proc/self/exe"));
+        assertThat(deviceAndInode(Path.of(ProcessHandle.current().info().command().orElseThrow())))
+                .as("the java JrunCli starts jrun with").isEqualTo(java);
+        assertThat(deviceAndInode(Path.of(System.getProperty("java.home"), "bin", "java")))
+                .as("the java the /proc helper runs").isEqualTo(java);
+        List<String> host = List.of(java);
         // the glob is expanded before stat starts: it lists sh (pid 1) and sleep
         String script = "sleep 60 & stat -L -c '%d:%i' /proc/[0-9]*/exe; readlink /proc/1/exe; readlink /proc/$!/exe; kill $!";
         for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("JRUN_PROC_MOUNT", "helper"))) {

@@ -9,11 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** An uncompressed layer tar, entry by entry, names kept exactly as given (hostile ones too). */
-final class TarLayer {
+public final class TarLayer {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
 
-    TarLayer() {
+    public TarLayer() {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
@@ -29,7 +29,7 @@ final class TarLayer {
         return file(name, content.getBytes(StandardCharsets.UTF_8), 0644);
     }
 
-    TarLayer dir(String name) {
+    public TarLayer dir(String name) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_DIR, true);
         e.setMode(0755);
         return put(e, new byte[0]);
@@ -41,6 +41,15 @@ final class TarLayer {
 
     TarLayer hardlink(String name, String target) {
         return link(name, TarArchiveEntry.LF_LINK, target);
+    }
+
+    /** A device node: tar type 'c' or 'b' with its numbers, as an image can ship one. */
+    public TarLayer device(String name, char type, int major, int minor, int mode) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type == 'b' ? TarArchiveEntry.LF_BLK : TarArchiveEntry.LF_CHR, true);
+        e.setDevMajor(major);
+        e.setDevMinor(minor);
+        e.setMode(mode);
+        return put(e, new byte[0]);
     }
 
     TarLayer fifo(String name) {
@@ -67,7 +76,7 @@ final class TarLayer {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         try {
             tar.close();
         } catch (IOException e) {

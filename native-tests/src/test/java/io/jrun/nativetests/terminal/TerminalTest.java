@@ -14,6 +14,7 @@ import io.jrun.linux.Processes;
 import io.jrun.linux.Termios;
 import io.jrun.linux.Terminals;
 import io.jrun.linux.WindowSize;
+import io.jrun.nativetests.harness.LaunchCgroups;
 import io.jrun.nativetests.harness.TestImages;
 import io.jrun.runtime.launch.LaunchContext;
 import io.jrun.runtime.launch.LaunchException;
@@ -30,6 +31,7 @@ import io.jrun.runtime.launch.RunningContainer;
 import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.terminal.HostTerminal;
 import io.jrun.runtime.terminal.TerminalSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +57,7 @@ class TerminalTest {
     @TempDir
     static Path state;
     private static List<Path> layers;
+    private static LaunchCgroups cgroups;
 
     @TempDir
     Path dir;
@@ -66,6 +69,12 @@ class TerminalTest {
         ImageRecord record = images.fetch("oci:" + TestImages.layout("busybox") + ":latest",
                 FetchOptions.defaults(), FetchListener.SILENT);
         layers = images.inspect(record.name()).layerRoots();
+        cgroups = LaunchCgroups.create();
+    }
+
+    @AfterAll
+    static void removeCgroups() throws IOException {
+        cgroups.close();
     }
 
     @BeforeEach
@@ -77,6 +86,7 @@ class TerminalTest {
     void nothingLeft() throws IOException {
         assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).as("the host's mount table").isEqualTo(mountsBefore);
+        cgroups.removeAll();
     }
 
     /**
@@ -98,7 +108,7 @@ class TerminalTest {
                 .root(new Root(rootfs.toString(), false))
                 .hostname("tty-test")
                 .mounts(SpecPreparer.defaultMounts(layers, upper, work, false, false))
-                .linux(SpecPreparer.defaultLinux(false, false).build())
+                .linux(SpecPreparer.defaultLinux(false, false).cgroupsPath(cgroups.nextPath()).build())
                 .process(Process.builder().args("/bin/sh", "-c", script).env(ENV).cwd("/")
                         .terminal(size != null).consoleSize(size == null ? null : new ConsoleSize(size.rows(), size.columns()))
                         .capabilities(CapabilitySets.of(SpecPreparer.DEFAULT_CAPABILITIES)).noNewPrivileges(true).build());

@@ -1,11 +1,12 @@
 package io.jrun.nativetests.vm;
 
 import io.jrun.nativetests.fetch.JrunCli;
-import io.jrun.nativetests.harness.TestImages;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -14,15 +15,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * jrun's cgroup v2 limits on a full cgroup v2 (the guest's), through the real CLI. The group runs
  * in a systemd service with Delegate=yes, so jrun finds its unit delegated (trusted.delegate),
- * moves itself to the unit's leaf "supervisor" and makes the pods' cgroups beside it.
+ * moves itself to the unit's leaf "supervisor" and makes the pods' cgroups beside it. After each
+ * test no process is left (HostLeftAsItWas: the detached pods' supervisors included).
  */
 @Tag("vm")
+@ExtendWith(HostLeftAsItWas.class)
 class CgroupLimitsTest {
     @TempDir
     static Path state;
@@ -32,16 +36,12 @@ class CgroupLimitsTest {
     @BeforeAll
     static void image() throws Exception {
         jrun = VmJrun.in(state);
-        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
-        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
-        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        busybox = jrun.fetchBusybox();
     }
 
     @AfterAll
     static void nothingLeft() throws Exception {
-        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
-        assertThat(gc.exitCode()).as(gc.toString()).isZero();
-        assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
+        jrun.gcLeavesNothing();
     }
 
     @Test
@@ -81,26 +81,46 @@ class CgroupLimitsTest {
     }
 
     @Test
-    void cpusHalfHoldsABusyLoopNearHalfACpuAndTheCgroupGoesWithThePod() throws Exception {
+    void cpusHalfSetsAQuotaThatThrottlesABusyLoopAndTheCgroupGoesWithThePod() throws Exception {
         JrunCli.Result started = jrun.run("run", "-d", "--cpus", "0.5", busybox, "sh", "-c", "while :; do :; done");
         assertThat(started.exitCode()).as(started.toString()).isZero();
         String uuid = started.stdout().strip();
         Map<String, String> running = status(uuid);
         assertThat(running).containsKey("cpu.usage_usec").containsKey("memory.current").containsKey("pids.current");
         Path cgroup = Path.of(running.get("cgroup"));
+        // What --cpus 0.5 promises, without a clock: a quota of 50 ms per 100 ms period, and the
+        // kernel holding the loop to it. A busy loop wants every period whole, so each period it
+        // runs in ends with the loop throttled; without a quota ("max") nr_throttled stays 0.
         assertThat(Files.readString(cgroup.resolve("cpu.max")).strip()).isEqualTo("50000 100000");
-        // CPU time over wall time across a window: the quota caps it at 0.5 (unlimited, it would be ~1)
-        long usage0 = usageUsec(cgroup);
-        long wall0 = System.nanoTime();
-        Thread.sleep(4000);
-        long usage1 = usageUsec(cgroup);
-        long wall1 = System.nanoTime();
-        double cpus = (usage1 - usage0) / ((wall1 - wall0) / 1000.0);
-        assertThat(cpus).as("CPUs used by the busy loop").isBetween(0.25, 0.65);
+        Map<String, Long> before = cpuStat(cgroup);
+        Map<String, Long> after = before;
+        for (int i = 0; i < 600 && after.get("nr_throttled") < before.get("nr_throttled") + 3; i++) {
+            Thread.sleep(100);
+            after = cpuStat(cgroup);
+        }
+        assertThat(after.get("nr_throttled")).as("periods the loop was throttled in, cpu.stat before %s, after %s", before, after)
+                .isGreaterThanOrEqualTo(before.get("nr_throttled") + 3);
+        assertThat(after.get("throttled_usec")).as("time it spent throttled").isGreaterThan(before.get("throttled_usec"));
+        assertThat(after.get("nr_periods")).as("periods it ran in").isGreaterThan(before.get("nr_periods"));
 
         assertThat(jrun.run("stop", "-t", "0", uuid).exitCode()).isZero();
         assertThat(cgroup).as("removed when the pod exits").doesNotExist();
         assertThat(jrun.run("rm", uuid).exitCode()).isZero();
+    }
+
+    @Test
+    void aLimitTheKernelRefusesIsOneLineWithExitCode125AndLeavesNothing() throws Exception {
+        List<Path> podsBefore = podCgroups();
+        List<String> runBefore = entries("run");
+        // cpuset.cpus takes only CPUs the machine has: the write fails while the pod's cgroup is made
+        JrunCli.Result r = jrun.run("run", "--rm", "--cpuset-cpus", "4095", busybox, "echo", "ran");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
+        assertThat(r.stdout()).as("the app never ran").isEmpty();
+        assertThat(r.stderr()).startsWith("jrun: cannot apply --cpuset-cpus: writing '4095' to ").endsWith("\n");
+        assertThat(r.stderr().lines().toList()).as(r.toString()).hasSize(1);
+        assertThat(entries("run")).as("no pod left").isEqualTo(runBefore);
+        assertThat(entries("prepare")).as("no pod left being prepared").isEmpty();
+        assertThat(podCgroups()).as("no pod cgroup left").isEqualTo(podsBefore);
     }
 
     @Test
@@ -114,9 +134,28 @@ class CgroupLimitsTest {
                 + " grep '^0::' /proc/self/cgroup; cat /sys/fs/cgroup/memory.max" + " \n0::/\nmax\n");
     }
 
-    private static long usageUsec(Path cgroup) throws IOException {
-        return Files.readAllLines(cgroup.resolve("cpu.stat")).stream().filter(l -> l.startsWith("usage_usec "))
-                .mapToLong(l -> Long.parseLong(l.substring(11))).findFirst().orElseThrow();
+    /** cpu.stat: usage_usec, nr_periods, nr_throttled, throttled_usec… */
+    private static Map<String, Long> cpuStat(Path cgroup) throws IOException {
+        return Files.readAllLines(cgroup.resolve("cpu.stat")).stream().map(l -> l.split(" "))
+                .collect(Collectors.toMap(f -> f[0], f -> Long.parseLong(f[1])));
+    }
+
+    /** Every pod cgroup on the machine (the pods' are in this job's delegated unit). */
+    private static List<Path> podCgroups() throws IOException {
+        try (Stream<Path> s = Files.walk(Path.of("/sys/fs/cgroup"), 4)) {
+            return s.filter(p -> p.getFileName() != null && p.getFileName().toString().startsWith("pod-")).sorted().toList();
+        }
+    }
+
+    /** The pods in {@code phase} of the state directory. */
+    private static List<String> entries(String phase) throws IOException {
+        Path dir = state.resolve("pods").resolve(phase);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static Map<String, String> status(String pod) throws Exception {

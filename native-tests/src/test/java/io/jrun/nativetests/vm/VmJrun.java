@@ -1,6 +1,7 @@
 package io.jrun.nativetests.vm;
 
 import io.jrun.nativetests.fetch.JrunCli;
+import io.jrun.nativetests.harness.TestImages;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The jrun CLI in the guest, C1 only as ./jrun runs it: under TCG the C2 compiler's work costs
@@ -22,11 +25,33 @@ record VmJrun(JrunCli cli) {
         return new VmJrun(new JrunCli(state));
     }
 
+    /** Fetches the busybox test image into this jrun's state directory; returns its reference. */
+    String fetchBusybox() throws IOException, InterruptedException {
+        String busybox = "oci:" + TestImages.layout("busybox") + ":latest";
+        JrunCli.Result fetched = run("fetch", "-q", busybox);
+        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        return busybox;
+    }
+
     /** jrun's command line, for a unit's ExecStart=, systemd-run or a ProcessBuilder. */
     List<String> commandLine(String... args) {
         List<String> command = new ArrayList<>(cli.command(args).command());
         command.add(1, "-XX:TieredStopAtLevel=1");
         return command;
+    }
+
+    /** {@code jrun fetch -q IMAGE}, which must succeed; returns {@code image}. */
+    String fetch(String image) throws IOException, InterruptedException {
+        JrunCli.Result fetched = run("fetch", "-q", image);
+        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        return image;
+    }
+
+    /** After a class: {@code jrun gc} removes every exited pod, and no process is left. */
+    void gcLeavesNothing() throws IOException, InterruptedException {
+        JrunCli.Result gc = run("gc", "--grace-period", "0");
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+        assertThat(ProcessHandle.current().children().toList()).as("processes left behind").isEmpty();
     }
 
     JrunCli.Result run(String... args) throws IOException, InterruptedException {

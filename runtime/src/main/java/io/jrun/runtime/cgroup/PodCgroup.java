@@ -1,5 +1,14 @@
 package io.jrun.runtime.cgroup;
 
+import io.jrun.linux.AtFlags;
+import io.jrun.linux.Bpf;
+import io.jrun.linux.Errno;
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Fd;
+import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.OpenFlags;
+import io.jrun.runtime.devices.DeviceProgram;
+
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,8 +32,8 @@ import java.util.Set;
  * <li>{@link #returnHome}: another thread, still in the host's cgroup namespace, moves jrun
  *     back at once (a task may not move a process to a cgroup outside its own namespace's
  *     root, so the setup thread could not);</li>
- * <li>{@link #applyLimits}, only now that jrun is out (memory.max would otherwise hit the
- *     JVM);</li>
+ * <li>{@link #applyLimits} and {@link #attachDevices}, only now that jrun is out (memory.max
+ *     or the device policy would otherwise hit the JVM);</li>
  * <li>{@link #place}: the gated app joins it before its gate opens.</li>
  * </ol>
  * The app thus runs in the pod's cgroup from its first instruction and sees that cgroup as "/".
@@ -113,6 +122,46 @@ public record PodCgroup(Path dir, Path home, List<CgroupSettings.Setting> settin
                 throw new CgroupException("cannot apply " + what + ": writing '" + s.value() + "' to " + file
                         + " failed: " + CgroupFiles.reason(e), e);
             }
+        }
+    }
+
+    /**
+     * Loads the pod's device program and attaches it to the cgroup: from now on the kernel asks
+     * it about every open and mknod of a device node by a task in the cgroup. Attached with
+     * BPF_F_ALLOW_MULTI, as runc and systemd do: a program a task in the pod attaches to a cgroup
+     * below (it would need CAP_SYS_ADMIN or CAP_BPF, and seccomp's leave to call bpf) runs in
+     * addition to this one and can only deny more, never replace it; and programs on the
+     * cgroups above (systemd's DeviceAllow=) keep applying too. The cgroup is new and jrun's, so
+     * nothing is attached there yet and nothing needs replacing.
+     */
+    public void attachDevices(DeviceProgram program) throws CgroupException {
+        Fd cgroup;
+        try {
+            cgroup = FileSyscalls.openat(AtFlags.AT_FDCWD, dir.toString(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY
+                    | OpenFlags.O_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            throw new CgroupException("cannot open the pod's cgroup " + dir + ": " + Errno.message(e.errno())
+                    + " (" + e.errnoName() + ")", e);
+        }
+        Fd loaded = null;
+        try {
+            loaded = Bpf.loadCgroupDeviceProgram(program.encoded(), "Apache-2.0", "jrun_devices");
+            Bpf.attachCgroupDevice(cgroup.value(), loaded.value(), Bpf.BPF_F_ALLOW_MULTI);
+        } catch (Bpf.LoadException e) {
+            throw new CgroupException("cannot load the pod's device program into the kernel: " + e.getMessage()
+                    + (e.errno() == Errno.EPERM ? ": jrun needs CAP_BPF or CAP_SYS_ADMIN (run it as root)"
+                    : ": the kernel needs cgroup BPF (CONFIG_CGROUP_BPF), or run with --privileged"), e);
+        } catch (ErrnoException e) {
+            throw new CgroupException("cannot attach the pod's device program to its cgroup " + dir + ": "
+                    + Errno.message(e.errno()) + " (" + e.errnoName() + ")"
+                    + (e.errno() == Errno.EPERM ? ": a device program on a cgroup above it was attached without flags"
+                    + " (neither ALLOW_MULTI nor ALLOW_OVERRIDE) and forbids programs below; choose another --cgroup-parent"
+                    : ""), e);
+        } finally {
+            if (loaded != null) {
+                loaded.closeQuietly(); // the attachment holds the program
+            }
+            cgroup.closeQuietly();
         }
     }
 

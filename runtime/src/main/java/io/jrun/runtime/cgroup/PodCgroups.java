@@ -28,11 +28,12 @@ public final class PodCgroups {
      * The cgroup for a container whose configuration says {@code cgroupsPath}: absolute (from
      * the cgroup2 root), relative (under the default parent: {@link #PARENT_ENV}, the delegated
      * systemd unit jrun runs in, or /jrun.slice), or null for {@code defaultName} under the
-     * default parent. {@code required}: no cgroup is an error (limits, a device policy).
+     * default parent. {@code devicePolicy}: the container's device policy is a program to attach
+     * to it (every pod but a --privileged one), so it cannot run without one; limits need one too.
      */
     public static Decision forContainer(String defaultName, String cgroupsPath, List<CgroupSettings.Setting> settings,
-                                        boolean required) throws CgroupException {
-        required |= !settings.isEmpty();
+                                        boolean devicePolicy) throws CgroupException {
+        boolean required = devicePolicy || !settings.isEmpty();
         Optional<Cgroup2> hierarchy;
         try {
             hierarchy = Cgroup2.find();
@@ -40,10 +41,14 @@ public final class PodCgroups {
             hierarchy = Optional.empty();
         }
         if (hierarchy.isEmpty()) {
-            if (required) {
-                String what = settings.isEmpty() ? "the container's device policy" : CgroupSettings.describe(settings.getFirst().origin());
-                throw new CgroupException("no cgroup v2 is mounted on this host: " + what
-                        + " needs one; mount cgroup2 (unified or hybrid layout)");
+            if (!settings.isEmpty()) {
+                throw new CgroupException("no cgroup v2 is mounted on this host: "
+                        + CgroupSettings.describe(settings.getFirst().origin())
+                        + " needs one; mount cgroup2 (unified or hybrid layout), or drop it");
+            }
+            if (devicePolicy) {
+                throw new CgroupException("no cgroup v2 is mounted on this host: jrun confines a pod's devices with a"
+                        + " program on the pod's cgroup v2; mount cgroup2 (unified or hybrid layout), or run with --privileged");
             }
             return new Decision(Optional.empty(), "no cgroup v2 mount: the container runs in jrun's own cgroup");
         }
@@ -71,8 +76,12 @@ public final class PodCgroups {
             }
             return new Decision(Optional.empty(), "no cgroup for the container (" + CgroupFiles.reason(e) + ")");
         } catch (CgroupException e) {
-            if (required || explicitParent != null) {
+            if (!settings.isEmpty() || explicitParent != null) {
                 throw e;
+            }
+            if (devicePolicy) {
+                throw new CgroupException(e.getMessage() + " (a pod's device policy is a program on its own cgroup:"
+                        + " choose a writable --cgroup-parent, or run with --privileged)", e);
             }
             return new Decision(Optional.empty(), "no cgroup for the container: " + e.getMessage());
         }

@@ -7,6 +7,7 @@ import io.jrun.linux.Fd;
 import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.Mounts;
 import io.jrun.linux.Namespaces;
+import io.jrun.linux.NetworkLinks;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.Processes;
 import io.jrun.linux.Spawn;
@@ -53,6 +54,9 @@ final class ContainerSetup {
                 }
                 Namespaces.unshare(plan.unshareFlags());
                 handoff.cgroupNamespaceMade.countDown(); // rooted at the container's cgroup: jrun may leave it now
+                if ((plan.unshareFlags() & Namespaces.CLONE_NEWNET) != 0) {
+                    loopbackUp(); // here: the netlink socket is in this thread's new namespace
+                }
                 Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
                 Fd mountNs = FileSyscalls.openat(AtFlags.AT_FDCWD, "/proc/thread-self/ns/mnt",
                         OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
@@ -171,8 +175,10 @@ final class ContainerSetup {
     private static Fd mountRoot(LaunchPlan plan, KernelCompat compat) throws Exception {
         LaunchPlan.RootOverlay overlay = plan.overlay();
         if (overlay != null) {
+            // nodev unless every device is allowed: the image's own device nodes are useless
+            // (docs/security.md); the container's devices live in its /dev tmpfs
             return OverlayMount.mount(overlay.layersLowestFirst(), overlay.upper(), overlay.work(), plan.rootPath(),
-                    compat.overlayMount());
+                    compat.overlayMount(), !plan.devicePolicy().allowsAll());
         }
         // pivot_root wants the new root to be a mount point: a recursive bind of root.path
         try (Fd tree = Mounts.openTree(AtFlags.AT_FDCWD, plan.rootPath().toString(), Mounts.OPEN_TREE_CLONE
@@ -186,6 +192,20 @@ final class ContainerSetup {
         }
         return FileSyscalls.openat(AtFlags.AT_FDCWD, plan.rootPath().toString(), OpenFlags.O_PATH
                 | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+    }
+
+    /**
+     * Brings up {@code lo} of the container's new network namespace, as runc and podman's
+     * {@code --network=none} do: a new namespace's loopback is down, and an app could not
+     * reach its own servers on 127.0.0.1 or ::1 (ENETUNREACH).
+     */
+    private static void loopbackUp() throws LaunchException {
+        try {
+            NetworkLinks.up("lo");
+        } catch (ErrnoException e) {
+            throw new LaunchException(LaunchException.JRUN_ERROR, "cannot bring up the container's loopback interface: "
+                    + e.getMessage() + ": jrun needs CAP_NET_ADMIN in its network namespace, or share the host's", e);
+        }
     }
 
     /** docker's rule: HOME from the user's passwd entry unless the environment sets one. */

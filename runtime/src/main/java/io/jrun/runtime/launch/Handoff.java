@@ -43,8 +43,11 @@ final class Handoff {
     volatile boolean created;
 
     // the container's cgroup (see PodCgroup): the setup thread has made its cgroup namespace, and
-    // the launching thread has then moved jrun out of the container's cgroup and written the limits
+    // the launching thread has then moved jrun out of the container's cgroup, written the limits
+    // and attached the device program
     volatile PodCgroup cgroup;
+    /** The program of the container's device policy, attached with the limits; null for none. */
+    volatile io.jrun.runtime.devices.DeviceProgram devices;
     final CountDownLatch cgroupNamespaceMade = new CountDownLatch(1);
     final CountDownLatch cgroupReady = new CountDownLatch(1);
     volatile Throwable cgroupFailure;

@@ -70,8 +70,9 @@ public final class HookRunner {
             return "cannot be started: " + e.getMessage();
         }
         try (Fd pidfd = Processes.pidfdOpen(pid)) {
-            long timeout = hook.timeout() == null ? -1 : hook.timeout() * 1000L;
-            if (Poll.awaitReadable(timeout, pidfd.value()) == 0) {
+            long ready = hook.timeout() == null ? Poll.awaitReadable(pidfd.value())
+                    : Poll.awaitReadable(java.time.Duration.ofSeconds(hook.timeout()), pidfd.value());
+            if (ready == 0) {
                 Processes.pidfdSendSignal(pidfd.value(), Processes.SIGKILL);
                 Processes.wait4(pid, 0);
                 return "timed out after " + hook.timeout() + " s and was killed";

@@ -3,6 +3,7 @@ package io.jrun.runtime.launch;
 import io.jrun.linux.Capabilities;
 import io.jrun.linux.Namespaces;
 import io.jrun.linux.ResourceLimits;
+import io.jrun.runtime.devices.DevicePolicy;
 import io.jrun.runtime.spec.Annotations;
 import io.jrun.runtime.spec.CapabilityNames;
 import io.jrun.runtime.spec.CapabilitySets;
@@ -31,11 +32,15 @@ import java.util.Set;
  * multithreaded process cannot enter a user namespace), AppArmor and SELinux labels, and the
  * {@code createContainer} and {@code startContainer} hooks, which would run inside the
  * container between clone and exec, where jrun runs nothing but posix_spawn's file actions.
+ *
+ * <p>{@code devicePolicy}: {@code linux.resources.devices} with the default allow-list, as a
+ * program attached to the container's cgroup before the app runs ({@link DevicePolicy#of}).
  */
 record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnly, RootOverlay overlay,
                   int unshareFlags, List<Join> joins, Namespace pidNamespace, List<MountPlan> mounts,
                   List<MountPlan> procMounts, List<Device> devices, Caps caps, List<Limit> rlimits,
-                  String userName, User user, String[] sysctlPaths, String[] sysctlValues, long rootPropagation) {
+                  String userName, User user, String[] sysctlPaths, String[] sysctlValues, long rootPropagation,
+                  DevicePolicy devicePolicy) {
 
     /** A namespace to join: its CLONE_NEW* flag and the file that names it. */
     record Join(int flag, String type, String path) {
@@ -159,7 +164,7 @@ record LaunchPlan(Spec spec, Process process, Path rootPath, boolean rootReadOnl
         };
         return new LaunchPlan(spec, process, rootPath, spec.root().readonly(), overlay, unshare, List.copyOf(joins), pid,
                 List.copyOf(mounts), List.copyOf(procMounts), linux.devices(), caps, List.copyOf(limits), userName, user,
-                paths.toArray(String[]::new), values.toArray(String[]::new), propagation);
+                paths.toArray(String[]::new), values.toArray(String[]::new), propagation, DevicePolicy.of(linux));
     }
 
     /** The sets as bits; names this kernel does not know are left out, as runc and crun do. */

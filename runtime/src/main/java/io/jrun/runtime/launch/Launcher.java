@@ -11,6 +11,7 @@ import io.jrun.runtime.cgroup.CgroupException;
 import io.jrun.runtime.cgroup.CgroupSettings;
 import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.cgroup.PodCgroups;
+import io.jrun.runtime.devices.DeviceProgram;
 import io.jrun.runtime.seccomp.SeccompProfileException;
 import io.jrun.runtime.seccomp.SeccompProgram;
 import io.jrun.runtime.seccomp.SeccompSpecs;
@@ -62,8 +63,10 @@ public final class Launcher {
         Preload.classes();
         Handoff handoff = new Handoff(context.listener());
         handoff.seccomp = seccomp(plan, context);
-        PodCgroup cgroup = cgroup(spec, context);
+        DeviceProgram devices = context.noCgroups() ? null : plan.devicePolicy().program().orElse(null);
+        PodCgroup cgroup = cgroup(spec, context, devices != null);
         handoff.cgroup = cgroup;
+        handoff.devices = devices;
         if (cgroup != null) {
             try {
                 context.listener().cgroupMade(cgroup.dir());
@@ -184,15 +187,21 @@ public final class Launcher {
         }
     }
 
-    /** The container's cgroup, made now (empty; its limits are written once jrun is out of it). */
-    private static PodCgroup cgroup(Spec spec, LaunchContext context) throws LaunchException {
+    /**
+     * The container's cgroup, made now (empty; its limits are written and its device program
+     * attached once jrun is out of it). {@code devicePolicy}: a program must be attached, so a
+     * container that cannot have a cgroup does not start. Without cgroups at all (the caller's
+     * {@link LaunchContext#noCgroups}, podman's cgroups=disabled) nothing confines its devices
+     * but the root's nodev and the capabilities, as with crun.
+     */
+    private static PodCgroup cgroup(Spec spec, LaunchContext context, boolean devicePolicy) throws LaunchException {
         if (context.noCgroups()) {
             return null;
         }
         List<CgroupSettings.Setting> settings;
         try {
             settings = CgroupSettings.of(spec.linux().resources());
-            return PodCgroups.forContainer(context.id(), spec.linux().cgroupsPath(), settings, false).cgroup().orElse(null);
+            return PodCgroups.forContainer(context.id(), spec.linux().cgroupsPath(), settings, devicePolicy).cgroup().orElse(null);
         } catch (IllegalArgumentException e) {
             throw new LaunchException(LaunchException.JRUN_ERROR, "invalid linux.resources: " + e.getMessage(), e);
         } catch (CgroupException e) {

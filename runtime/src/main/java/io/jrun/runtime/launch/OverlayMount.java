@@ -48,14 +48,16 @@ final class OverlayMount {
 
     /**
      * Mounts the overlay on {@code rootfs} and returns an O_PATH descriptor of its root.
-     * Layers are given lowest first, as images list them.
+     * Layers are given lowest first, as images list them. {@code noDev}: device nodes in it
+     * cannot be opened (EACCES), so an image that ships a node for a host disk gets nothing from
+     * it; the container's devices live in its /dev tmpfs, a mount of its own.
      */
-    static Fd mount(List<Path> layersLowestFirst, Path upper, Path work, Path rootfs, OverlayMountMethod method)
-            throws IOException {
+    static Fd mount(List<Path> layersLowestFirst, Path upper, Path work, Path rootfs, OverlayMountMethod method,
+                    boolean noDev) throws IOException {
         switch (method) {
             case LOWERDIR_PLUS -> {
                 try {
-                    withLowerdirPlus(layersLowestFirst, upper, work, rootfs);
+                    withLowerdirPlus(layersLowestFirst, upper, work, rootfs, noDev);
                 } catch (ErrnoException e) {
                     if (!rejected(e)) {
                         throw e;
@@ -65,16 +67,16 @@ final class OverlayMount {
                             + "=auto or legacy", e);
                 }
             }
-            case LEGACY -> withOptionString(layersLowestFirst, upper, work, rootfs);
+            case LEGACY -> withOptionString(layersLowestFirst, upper, work, rootfs, noDev);
             case AUTO -> {
                 try {
-                    withLowerdirPlus(layersLowestFirst, upper, work, rootfs);
+                    withLowerdirPlus(layersLowestFirst, upper, work, rootfs, noDev);
                 } catch (ErrnoException e) {
                     if (!rejected(e)) {
                         throw e;
                     }
                     try {
-                        withOptionString(layersLowestFirst, upper, work, rootfs);
+                        withOptionString(layersLowestFirst, upper, work, rootfs, noDev);
                     } catch (IOException legacy) {
                         // both failed: the first error carries the kernel's own words
                         throw new IOException(e.getMessage() + "; through mount(2) too: " + legacy.getMessage(), legacy);
@@ -91,7 +93,7 @@ final class OverlayMount {
         return e.errno() == Errno.EINVAL && e.call().startsWith("fsconfig");
     }
 
-    private static void withLowerdirPlus(List<Path> layersLowestFirst, Path upper, Path work, Path rootfs)
+    private static void withLowerdirPlus(List<Path> layersLowestFirst, Path upper, Path work, Path rootfs, boolean noDev)
             throws ErrnoException {
         try (Fd context = Mounts.fsopen("overlay", Mounts.FSOPEN_CLOEXEC)) {
             Mounts.fsconfigString(context.value(), "source", "jrun");
@@ -101,19 +103,19 @@ final class OverlayMount {
             Mounts.fsconfigString(context.value(), "upperdir", upper.toString());
             Mounts.fsconfigString(context.value(), "workdir", work.toString());
             Mounts.fsconfigCreate(context.value());
-            try (Fd mount = Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, 0)) {
+            try (Fd mount = Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, noDev ? Mounts.MOUNT_ATTR_NODEV : 0)) {
                 Mounts.moveMount(mount.value(), "", AtFlags.AT_FDCWD, rootfs.toString(), Mounts.MOVE_MOUNT_F_EMPTY_PATH);
             }
         }
     }
 
     /**
-     * mount(2) with every directory named by its descriptor (see the class comment). Flags 0,
-     * as fsmount without MOUNT_ATTR_*: suid, devices, exec and relatime, as a root file system
-     * needs. The descriptors must be opened here, after the unshare: overlayfs takes private
+     * mount(2) with every directory named by its descriptor (see the class comment). Flags 0
+     * (or MS_NODEV), as fsmount without MOUNT_ATTR_*: suid, exec and relatime, as a root file
+     * system needs. The descriptors must be opened here, after the unshare: overlayfs takes private
      * clones of its layers' mounts, which must belong to the caller's mount namespace.
      */
-    private static void withOptionString(List<Path> layersLowestFirst, Path upper, Path work, Path rootfs)
+    private static void withOptionString(List<Path> layersLowestFirst, Path upper, Path work, Path rootfs, boolean noDev)
             throws IOException {
         List<Fd> open = new ArrayList<>();
         try (Fd workingDir = FileSyscalls.openat(AtFlags.AT_FDCWD, ".", OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0)) {
@@ -129,7 +131,7 @@ final class OverlayMount {
             }
             Mounts.chdir(PROC_SELF_FD);
             try {
-                Mounts.mount("jrun", rootfs.toString(), "overlay", 0, options.toString());
+                Mounts.mount("jrun", rootfs.toString(), "overlay", noDev ? Mounts.MS_NODEV : 0, options.toString());
             } finally {
                 Mounts.fchdir(workingDir.value());
             }

@@ -9,6 +9,7 @@ import io.jrun.linux.FileTypes;
 import io.jrun.linux.Mounts;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.ResolveFlags;
+import io.jrun.linux.Stat;
 
 import java.util.List;
 
@@ -30,10 +31,70 @@ final class SpecMounts {
 
     /** Mounts {@code m} inside the root {@code rootFd}; errors name the mount. */
     static void mount(int rootFd, MountPlan m) throws LaunchException {
-        try (Fd detached = detached(m, AtFlags.AT_FDCWD)) {
-            attach(rootFd, m, detached);
+        try {
+            if (m.tmpcopyup()) {
+                tmpfsCopiedUp(rootFd, m);
+                return;
+            }
+            try (Fd detached = detached(m, AtFlags.AT_FDCWD)) {
+                attach(rootFd, m, detached);
+            }
         } catch (ErrnoException e) {
             throw failure(m, e);
+        }
+    }
+
+    /**
+     * crun's (and podman's) tmpcopyup: a tmpfs that starts as a copy of the directory the image
+     * has at the destination. Its root gets that directory's owner and mode unless the options
+     * say otherwise, and the content is copied in while the tmpfs is still detached (a read-only
+     * one is made read-only after that). Where the image has no directory there, an empty tmpfs.
+     */
+    private static void tmpfsCopiedUp(int rootFd, MountPlan m) throws LaunchException, ErrnoException {
+        Stat image = existingDirectory(rootFd, m.destination());
+        List<String> data = new java.util.ArrayList<>(m.data());
+        if (image != null) {
+            addUnlessGiven(data, "mode", Integer.toOctalString(image.permissions()));
+            addUnlessGiven(data, "uid", Long.toString(image.uid()));
+            addUnlessGiven(data, "gid", Long.toString(image.gid()));
+        }
+        long attributes = m.attrSet() & ~m.attrClear();
+        try (Fd target = target(rootFd, m.destination(), true);
+             Fd tmpfs = RootFs.create("tmpfs", m.source(), attributes & ~Mounts.MOUNT_ATTR_RDONLY, data.toArray(String[]::new))) {
+            if (image != null) {
+                try {
+                    TmpfsCopyUp.copy(target.value(), tmpfs.value());
+                } catch (ErrnoException e) {
+                    throw new LaunchException(LaunchException.JRUN_ERROR, "cannot copy the image's " + m.destination()
+                            + " into its tmpfs: " + e.getMessage() + ": give it a larger size=, or drop tmpcopyup", e);
+                }
+            }
+            if ((attributes & Mounts.MOUNT_ATTR_RDONLY) != 0) {
+                Mounts.mountSetattr(tmpfs.value(), "", AtFlags.AT_EMPTY_PATH, Mounts.MOUNT_ATTR_RDONLY, 0, 0);
+            }
+            RootFs.attach(tmpfs, target);
+            if (m.propagation() != 0) {
+                Mounts.mountSetattr(tmpfs.value(), "", AtFlags.AT_EMPTY_PATH, 0, 0, m.propagation());
+            }
+        }
+    }
+
+    private static void addUnlessGiven(List<String> data, String key, String value) {
+        if (data.stream().noneMatch(o -> o.startsWith(key + "="))) {
+            data.add(key + "=" + value);
+        }
+    }
+
+    /** The image's directory at {@code path} (resolved in the root), or null when there is none. */
+    private static Stat existingDirectory(int rootFd, String path) throws ErrnoException {
+        try (Fd dir = FileSyscalls.openat2(rootFd, path.substring(1), OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
+                | OpenFlags.O_CLOEXEC, 0, ResolveFlags.RESOLVE_IN_ROOT)) {
+            return FileSyscalls.statx(dir.value(), "", AtFlags.AT_EMPTY_PATH);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
+                return null; // made by target(), or refused there with its own message
+            }
+            throw e;
         }
     }
 
@@ -137,10 +198,6 @@ final class SpecMounts {
     /** The mounts in order, for the setup thread. */
     static void mountAll(int rootFd, List<MountPlan> mounts) throws LaunchException {
         for (MountPlan m : mounts) {
-            if (m.tmpcopyup()) {
-                throw new LaunchException(LaunchException.JRUN_ERROR, "mount " + m.destination()
-                        + ": tmpcopyup is not supported yet; remove the option");
-            }
             mount(rootFd, m);
         }
     }

@@ -68,7 +68,7 @@ public final class Delete {
             if (Processes.alive(record.pid(), record.startTime())) {
                 Processes.pidfdSendSignal(pidfd.value(), Processes.SIGKILL);
                 // readable once it has exited (a zombie counts: its parent reaps it)
-                if (Poll.awaitReadable(KILL_WAIT_MILLIS, pidfd.value()) == 0) {
+                if (Poll.awaitReadable(java.time.Duration.ofMillis(KILL_WAIT_MILLIS), pidfd.value()) == 0) {
                     throw new OciException("container " + id + "'s process " + record.pid()
                             + " did not die from SIGKILL in 10 s: try again");
                 }

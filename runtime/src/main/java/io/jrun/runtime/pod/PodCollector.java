@@ -22,7 +22,9 @@ import java.util.List;
  * (two collectors racing: one rename wins, the other finds nothing to do).
  * <ol>
  * <li>mark: exited pods in run/, and pods abandoned in prepare/, move to exited-garbage/; an
- *     abandoned pod's app that still runs is killed first (checked by pid and start time);</li>
+ *     abandoned pod's app that still runs is stopped first as jrun stop does it (its StopSignal,
+ *     SIGKILL after the stop timeout; all such apps at once, through pidfds checked by start
+ *     time), and its exit.json then records that it ended;</li>
  * <li>sweep: pods marked longer ago than the grace period move to garbage/ and are deleted,
  *     after any mount left under them is detached; creations that died in tmp/ and deletions
  *     that died in garbage/ are finished; names whose pod is gone are freed.</li>
@@ -36,6 +38,8 @@ public final class PodCollector {
      * not abandoned, and gc leaves it alone.
      */
     public static final String HANDED_TO_SYSTEMD = "handed-to-systemd";
+    /** How long an abandoned app gets between its StopSignal and SIGKILL: jrun stop's default, docker's. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private final PodStore store;
 
     public PodCollector(PodStore store) {
@@ -47,14 +51,36 @@ public final class PodCollector {
     }
 
     public Result collect(Duration gracePeriod, boolean markOnly) throws IOException {
+        return collect(gracePeriod, STOP_TIMEOUT, markOnly);
+    }
+
+    public Result collect(Duration gracePeriod, Duration stopTimeout, boolean markOnly) throws IOException {
         List<String> marked = new ArrayList<>();
         List<String> removed = new ArrayList<>();
-        for (PodPhase phase : new PodPhase[] {PodPhase.PREPARE, PodPhase.RUN}) {
-            for (Path dir : entries(store.phaseDir(phase))) {
-                if (mark(dir)) {
-                    marked.add(dir.getFileName().toString());
+        List<Owned> abandoned = new ArrayList<>();
+        try {
+            for (PodPhase phase : new PodPhase[] {PodPhase.PREPARE, PodPhase.RUN}) {
+                for (Path dir : entries(store.phaseDir(phase))) {
+                    Owned owned = own(dir);
+                    if (owned == null) {
+                        continue; // running, preparing, systemd's, or gone
+                    }
+                    if (owned.app != null) {
+                        abandoned.add(owned); // stopped below, all at once, still locked
+                    } else if (mark(owned)) {
+                        marked.add(dir.getFileName().toString());
+                    }
                 }
             }
+            // abandoned by their supervisors while the apps ran: end them, or they run unsupervised forever
+            AbandonedPods.stop(abandoned.stream().map(Owned::target).toList(), stopTimeout, "jrun gc");
+            for (Owned owned : abandoned) {
+                if (mark(owned)) {
+                    marked.add(owned.dir.getFileName().toString());
+                }
+            }
+        } finally {
+            abandoned.forEach(o -> o.lock.closeQuietly());
         }
         if (markOnly) {
             return new Result(marked, removed);
@@ -77,26 +103,57 @@ public final class PodCollector {
         return new Result(marked, removed);
     }
 
-    private boolean mark(Path dir) throws IOException {
+    /**
+     * A pod to mark, locked: {@code app} set when it was abandoned while its app ran (pid.json,
+     * no exit.json), with the signal to stop it by.
+     */
+    private record Owned(Path dir, Fd lock, PodProcess app, int signal) {
+        AbandonedPods.Target target() {
+            return new AbandonedPods.Target(dir, app, signal);
+        }
+    }
+
+    /** The pod at {@code dir}, locked, if nobody holds it and systemd does not supervise it; else null. */
+    private Owned own(Path dir) throws IOException {
         Fd lock = PodStore.tryOwn(dir);
         if (lock == null) {
-            return false; // running, preparing, or gone
+            return null; // running, preparing, or gone
         }
-        try (lock) {
+        try {
             PodProcess app = readProcess(dir);
-            if (app != null && !Files.exists(dir.resolve("exit.json")) && Files.exists(dir.resolve(HANDED_TO_SYSTEMD))
-                    && PodStore.appAlive(app)) {
-                return false; // systemd supervises it
+            if (app == null || Files.exists(dir.resolve("exit.json"))) {
+                return new Owned(dir, lock, null, 0);
             }
             if (ConmonRecord.supervisorAlive(dir)) {
-                return false; // conmon has let go of the lock and is recording the exit
+                lock.closeQuietly();
+                return null; // conmon has let go of the lock and is recording the exit
             }
-            if (app != null && !Files.exists(dir.resolve("exit.json"))) {
-                // abandoned by its supervisor while the app ran: end it, or it runs unsupervised forever
-                PodSignals.send(app, Processes.SIGKILL);
+            if (Files.exists(dir.resolve(HANDED_TO_SYSTEMD)) && PodStore.appAlive(app)) {
+                lock.closeQuietly();
+                return null; // systemd supervises it
             }
-            Files.writeString(dir.resolve(MARKED), Instant.now().toString());
-            return move(dir, store.phaseDir(PodPhase.EXITED_GARBAGE));
+            return new Owned(dir, lock, app, stopSignal(dir));
+        } catch (IOException | RuntimeException e) {
+            lock.closeQuietly();
+            throw e;
+        }
+    }
+
+    /** Marks an owned pod as garbage and lets go of it. */
+    private boolean mark(Owned owned) throws IOException {
+        try (Fd lock = owned.lock) {
+            Files.writeString(owned.dir.resolve(MARKED), Instant.now().toString());
+            return move(owned.dir, store.phaseDir(PodPhase.EXITED_GARBAGE));
+        }
+    }
+
+    /** The image's StopSignal from pod.json; SIGTERM when it cannot be read. */
+    private static int stopSignal(Path dir) {
+        try {
+            String signal = PodJson.manifest(Files.readAllBytes(dir.resolve("pod.json"))).stopSignal();
+            return io.jrun.linux.Signals.parse(signal == null ? "SIGTERM" : signal);
+        } catch (IOException | RuntimeException e) {
+            return Processes.SIGTERM;
         }
     }
 

@@ -66,7 +66,11 @@ final class PodJson {
 
     static byte[] exit(PodExit e) throws IOException {
         ObjectNode n = JsonTrees.object();
-        n.put("exitCode", e.exitCode());
+        if (e.exitCodeKnown()) {
+            n.put("exitCode", e.exitCode());
+        } else {
+            n.putNull("exitCode");
+        }
         n.put("reason", e.reason());
         n.put("exited", e.exited().toString());
         if (e.message() != null) {
@@ -77,7 +81,8 @@ final class PodJson {
 
     static PodExit exit(byte[] json) throws IOException {
         JsonNode n = JsonTrees.read(json);
-        return new PodExit(n.path("exitCode").asInt(), text(n, "reason"), UtcInstants.parse(text(n, "exited")),
+        JsonNode code = n.path("exitCode");
+        return new PodExit(code.isInt() ? code.asInt() : PodExit.UNKNOWN_CODE, text(n, "reason"), UtcInstants.parse(text(n, "exited")),
                 n.path("message").asText(null));
     }
 

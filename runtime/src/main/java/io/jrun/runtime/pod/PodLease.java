@@ -121,6 +121,11 @@ public final class PodLease implements AutoCloseable {
     }
 
     private void write(String file, byte[] content) throws IOException {
+        write(dir, file, content);
+    }
+
+    /** Writes {@code file} in the pod directory {@code dir} under a temporary name and renames it into place. */
+    static void write(Path dir, String file, byte[] content) throws IOException {
         Path temp = dir.resolve("." + file + "." + Uuids.random());
         Files.write(temp, content);
         Files.move(temp, dir.resolve(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -48,8 +48,9 @@ public final class PodStore implements ImageUsage {
         this.root = root;
     }
 
+    /** Opens (creating if needed) STATE/pods, which only its owner may enter (mode 0700, tightened when looser). */
     public static PodStore open(Path stateDir) throws IOException {
-        Path root = stateDir.resolve("pods");
+        Path root = io.jrun.images.store.PrivateDirectory.ensure(stateDir.resolve("pods"));
         for (String dir : new String[] {"tmp", "names", ConmonRecord.EXITS}) {
             Files.createDirectories(root.resolve(dir));
         }
@@ -167,8 +168,8 @@ public final class PodStore implements ImageUsage {
             throw new IllegalStateException("pod " + pod.uuid() + " is running: stop it first (jrun stop), or pass --force");
         }
         try (lock) {
-            if (PodStore.appAlive(pod.process()) && pod.exit() == null) {
-                PodSignals.send(pod.process(), io.jrun.linux.Processes.SIGKILL); // abandoned, still running
+            if (!Files.exists(pod.dir().resolve("exit.json")) && appAlive(pod.process())) {
+                throw new IllegalStateException(abandonedAndRunning(pod)); // jrun stop or rm --force ends it first
             }
             Path garbage = phaseDir(PodPhase.GARBAGE).resolve(pod.uuid());
             moveAtomically(pod.dir(), garbage);
@@ -177,6 +178,43 @@ public final class PodStore implements ImageUsage {
             }
             PodCollector.delete(garbage);
         }
+    }
+
+    /** The one line that refuses to remove a pod whose supervisor died while its app still runs. */
+    public static String abandonedAndRunning(PodStatus pod) {
+        return "pod " + pod.uuid() + " was abandoned by its jrun and its app still runs: stop it first (jrun stop),"
+                + " or pass --force";
+    }
+
+    /**
+     * Stops the app of an abandoned pod (its supervisor died, its app may still run): the
+     * signal, then SIGKILL once {@code timeout} has passed, and exit.json records that it ended
+     * with an exit code nobody knows ({@link AbandonedPods}). Holds the pod's lock exclusively
+     * meanwhile, waiting first while another jrun stops, removes or collects it. Returns the pod
+     * as it is then; one already recorded or gone is left as it is.
+     */
+    public PodStatus stopAbandoned(PodStatus pod, int signal, java.time.Duration timeout) throws IOException {
+        PodStatus current = pod;
+        while (current.abandoned() && current.exit() == null && current.process() != null) {
+            Fd fd = openDirectory(current.dir());
+            if (fd != null) {
+                try (fd) {
+                    Locks.lock(fd.value(), Locks.LOCK_EX);
+                    // still there, still unrecorded, now that no one else acts on it?
+                    if (Files.isDirectory(current.dir()) && !Files.exists(current.dir().resolve("exit.json"))) {
+                        AbandonedPods.stop(List.of(new AbandonedPods.Target(current.dir(), current.process(), signal)),
+                                timeout, "jrun stop");
+                        break;
+                    }
+                }
+            }
+            String uuid = current.uuid();
+            current = locate(uuid).orElse(null); // moved or recorded meanwhile: look again
+            if (current == null) {
+                return pod; // removed meanwhile
+            }
+        }
+        return locate(pod.uuid()).orElse(pod);
     }
 
     private interface NamesLock extends AutoCloseable {

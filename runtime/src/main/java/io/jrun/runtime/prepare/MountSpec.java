@@ -24,12 +24,29 @@ public sealed interface MountSpec {
         }
     }
 
-    /** {@code --tmpfs TARGET[:OPTIONS]}: a new tmpfs, mode 1777 unless options say otherwise. */
-    record Tmpfs(String target, boolean readOnly, boolean noExec, boolean noSuid, boolean noDev, List<String> options)
-            implements MountSpec {
+    /**
+     * {@code --tmpfs TARGET[:OPTIONS]}: a new tmpfs.
+     *
+     * @param copyUp       podman's (and crun's) tmpcopyup: what the image has at the target is
+     *                     copied into the tmpfs before it is mounted (the default; notmpcopyup
+     *                     turns it off)
+     * @param options      the tmpfs parameters given, as key=value: size, nr_inodes, mode, uid, gid
+     */
+    record Tmpfs(String target, boolean readOnly, boolean noExec, boolean noSuid, boolean noDev, boolean copyUp,
+                 List<String> options) implements MountSpec {
         public Tmpfs {
             target = checkTarget(target);
             options = List.copyOf(options);
+        }
+
+        /** The value of {@code key=} among the options, or null. */
+        public String option(String key) {
+            for (String option : options) {
+                if (option.startsWith(key + "=")) {
+                    return option.substring(key.length() + 1);
+                }
+            }
+            return null;
         }
     }
 
@@ -57,16 +74,17 @@ public sealed interface MountSpec {
     }
 
     /**
-     * Parses {@code --tmpfs}: {@code TARGET[:OPTIONS]} with docker's options: ro, rw, exec,
-     * noexec, suid, nosuid, dev, nodev, size=N[k|m|g|%], mode=OCTAL, nr_inodes=N. Defaults as
-     * docker's: rw, noexec, nosuid, nodev, mode=1777.
+     * Parses {@code --tmpfs}: {@code TARGET[:OPTIONS]} with docker's options (ro, rw, exec,
+     * noexec, suid, nosuid, dev, nodev, size=N[k|m|g|%], mode=OCTAL, nr_inodes=N), tmpfs' uid=N
+     * and gid=N, and podman's tmpcopyup and notmpcopyup. Defaults: rw, noexec, nosuid, nodev as
+     * docker's; tmpcopyup as podman's; the root's mode and owner those of the image's directory
+     * there, else mode 1777 and root.
      */
     static Tmpfs parseTmpfs(String text) {
         int colon = text.indexOf(':');
         String target = colon < 0 ? text : text.substring(0, colon);
-        boolean readOnly = false, noExec = true, noSuid = true, noDev = true;
+        boolean readOnly = false, noExec = true, noSuid = true, noDev = true, copyUp = true;
         List<String> options = new ArrayList<>();
-        boolean modeGiven = false;
         if (colon >= 0) {
             for (String option : text.substring(colon + 1).split(",")) {
                 switch (option) {
@@ -78,24 +96,29 @@ public sealed interface MountSpec {
                     case "nosuid" -> noSuid = true;
                     case "dev" -> noDev = false;
                     case "nodev" -> noDev = true;
+                    case "tmpcopyup" -> copyUp = true;
+                    case "notmpcopyup" -> copyUp = false;
                     default -> {
-                        if (option.matches("size=[0-9]+[kmgKMG%]?") || option.matches("nr_inodes=[0-9]+[kmgKMG]?")) {
-                            options.add(option);
-                        } else if (option.matches("mode=[0-7]{3,4}")) {
-                            options.add(option);
-                            modeGiven = true;
-                        } else {
+                        String key = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
+                        boolean valid = switch (key) {
+                            case "size" -> option.matches("size=[0-9]+[kmgKMG%]?");
+                            case "nr_inodes" -> option.matches("nr_inodes=[0-9]+[kmgKMG]?");
+                            case "mode" -> option.matches("mode=[0-7]{1,4}");
+                            case "uid", "gid" -> option.matches("[ug]id=[0-9]{1,10}")
+                                    && Long.parseLong(option.substring(4)) < 0xffffffffL;
+                            default -> false;
+                        };
+                        if (!valid || options.stream().anyMatch(o -> o.startsWith(key + "="))) {
                             throw new IllegalArgumentException("invalid tmpfs option '" + option + "' in '" + text
-                                    + "': use ro, rw, exec, noexec, suid, nosuid, dev, nodev, size=N, mode=OCTAL or nr_inodes=N");
+                                    + "': use ro, rw, exec, noexec, suid, nosuid, dev, nodev, size=N[k|m|g|%], mode=OCTAL,"
+                                    + " uid=N, gid=N, nr_inodes=N, tmpcopyup or notmpcopyup, each once");
                         }
+                        options.add(option);
                     }
                 }
             }
         }
-        if (!modeGiven) {
-            options.add("mode=1777");
-        }
-        return new Tmpfs(target, readOnly, noExec, noSuid, noDev, options);
+        return new Tmpfs(target, readOnly, noExec, noSuid, noDev, copyUp, options);
     }
 
     /**

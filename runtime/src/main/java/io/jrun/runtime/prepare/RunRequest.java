@@ -1,6 +1,7 @@
 package io.jrun.runtime.prepare;
 
 import io.jrun.runtime.cgroup.CgroupLimits;
+import io.jrun.runtime.devices.DeviceMapping;
 import io.jrun.runtime.seccomp.SeccompOption;
 
 import java.util.List;
@@ -29,13 +30,25 @@ import java.util.List;
  *                    the default (the delegated systemd unit jrun runs in, or /jrun.slice)
  * @param listenFds   systemd socket activation: how many of jrun's descriptors from 3 on the app
  *                    gets at the same numbers (with LISTEN_FDS and LISTEN_PID=1 in env); 0 for none
+ * @param devices     --device: host devices the container gets, each a node in its /dev
+ *                    ({@code linux.devices}) and an allow rule ({@code linux.resources.devices})
  */
 public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                          String workingDir, String user, String name, String hostname,
                          List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
                          boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp,
-                         SecurityOptions security, CgroupLimits limits, String cgroupParent, int listenFds) {
+                         SecurityOptions security, CgroupLimits limits, String cgroupParent, int listenFds,
+                         List<DeviceMapping> devices) {
     public RunRequest {
+        devices = devices == null ? List.of() : List.copyOf(devices);
+        for (int i = 0; i < devices.size(); i++) { // two nodes at one path fail here, before a fetch
+            for (int j = 0; j < i; j++) {
+                if (devices.get(i).node().path().equals(devices.get(j).node().path())) {
+                    throw new IllegalArgumentException("two device nodes at " + devices.get(i).node().path()
+                            + ": give each --device its own container path");
+                }
+            }
+        }
         limits = limits == null ? CgroupLimits.NONE : limits;
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -59,7 +72,7 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
         return new Builder().image(image).command(command).entrypoint(entrypoint).env(env).workingDir(workingDir)
                 .user(user).name(name).hostname(hostname).mounts(mounts, volumeArgs).network(network).readOnly(readOnly)
                 .terminal(terminal).interactive(interactive).removeOnExit(removeOnExit).seccomp(seccomp)
-                .security(security).limits(limits).cgroupParent(cgroupParent).listenFds(listenFds);
+                .security(security).limits(limits).cgroupParent(cgroupParent).listenFds(listenFds).devices(devices);
     }
 
     /** Builds a request; everything but the image has docker's default. */
@@ -84,6 +97,7 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
         private CgroupLimits limits = CgroupLimits.NONE;
         private String cgroupParent;
         private int listenFds;
+        private List<DeviceMapping> devices = List.of();
 
         private Builder() {
         }
@@ -189,9 +203,15 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
             return this;
         }
 
+        public Builder devices(List<DeviceMapping> v) {
+            devices = v;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(image, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs,
-                    network, readOnly, terminal, interactive, removeOnExit, seccomp, security, limits, cgroupParent, listenFds);
+                    network, readOnly, terminal, interactive, removeOnExit, seccomp, security, limits, cgroupParent, listenFds,
+                    devices);
         }
     }
 }

@@ -11,7 +11,10 @@ import io.jrun.runtime.spec.Annotations;
 import io.jrun.runtime.spec.CapabilityNames;
 import io.jrun.runtime.spec.CapabilitySets;
 import io.jrun.runtime.spec.ConsoleSize;
+import io.jrun.runtime.spec.Device;
 import io.jrun.runtime.spec.DeviceRule;
+import io.jrun.runtime.devices.DeviceMapping;
+import io.jrun.runtime.devices.DeviceNode;
 import io.jrun.runtime.spec.Linux;
 import io.jrun.runtime.spec.Mount;
 import io.jrun.runtime.spec.Namespace;
@@ -121,14 +124,24 @@ public final class SpecPreparer {
                 .cgroupsPath(request.cgroupParent() == null ? "pod-" + in.uuid()
                         : "/" + request.cgroupParent().replaceAll("^/+|/+$", "") + "/pod-" + in.uuid());
         Resources.Builder resources = request.limits().toResources().toBuilder();
+        // podman's first rule: every device denied; the launch adds the default allow-list after
+        // the rules (DevicePolicy.of), --privileged allows all, --device allows its node
+        resources.device(new DeviceRule(!hardening.hostDevices(), "a", null, null, "rwm"));
+        List<Device> nodes = new ArrayList<>();
         if (hardening.hostDevices()) {
             try {
-                linux.devices(HostDevices.list());
+                nodes.addAll(HostDevices.list());
             } catch (ErrnoException e) {
                 throw new IOException("cannot list the host's devices for --privileged: " + e.getMessage(), e);
             }
-            resources.device(new DeviceRule(true, "a", null, null, "rwm"));
         }
+        for (DeviceMapping d : request.devices()) {
+            DeviceNode n = d.node();
+            nodes.removeIf(host -> host.path().equals(n.path()));
+            nodes.add(new Device(n.type(), n.path(), n.major(), n.minor(), n.fileMode(), n.uid(), n.gid()));
+            resources.device(new DeviceRule(true, n.type(), n.major(), n.minor(), d.access()));
+        }
+        linux.devices(nodes);
         linux.resources(resources.build());
         SeccompOption seccomp = security.seccomp(request.seccomp());
         try {
@@ -211,9 +224,12 @@ public final class SpecPreparer {
             mounts.add(new Mount("/etc/resolv.conf", "bind", ETC_DIR + "/resolv.conf", List.of("rbind", "rprivate")));
         }
         if (request.readOnly()) {
-            // podman's --read-only-tmpfs: the places programs expect to write
-            for (String[] tmpfs : new String[][] {{"/run", "mode=755"}, {"/tmp", "mode=1777"}, {"/var/tmp", "mode=1777"}}) {
-                mounts.add(new Mount(tmpfs[0], "tmpfs", "tmpfs", List.of("nosuid", "nodev", tmpfs[1])));
+            // podman's --read-only-tmpfs: the places programs expect to write, with what the image
+            // has there copied up (its owner and mode too); a user's own mount there replaces it
+            for (String target : new String[] {"/run", "/tmp", "/var/tmp"}) {
+                if (request.mounts().stream().noneMatch(m -> m.target().equals(target))) {
+                    mounts.add(new Mount(target, "tmpfs", "tmpfs", List.of("rw", "exec", "nosuid", "nodev", "tmpcopyup")));
+                }
             }
         }
         for (MountSpec m : request.mounts()) {
@@ -227,6 +243,9 @@ public final class SpecPreparer {
                     options.add(t.noSuid() ? "nosuid" : "suid");
                     options.add(t.noDev() ? "nodev" : "dev");
                     options.addAll(t.options());
+                    if (t.copyUp()) {
+                        options.add("tmpcopyup");
+                    }
                     mounts.add(new Mount(t.target(), "tmpfs", "tmpfs", options));
                 }
             }

@@ -44,4 +44,17 @@ class PodJsonTest {
         assertThat(PodSecurity.UNRECORDED.readOnlyPaths()).isEqualTo(ContainerHardening.DEFAULT_READ_ONLY);
         assertThat(PodSecurity.UNRECORDED.noNewPrivileges()).isTrue();
     }
+
+    @Test
+    void anUnknownExitCodeIsNullInExitJsonAndReadsBackAsUnknown() throws Exception {
+        PodExit unknown = new PodExit(PodExit.UNKNOWN_CODE, PodExit.ABANDONED, Instant.parse("2025-01-02T03:04:05Z"),
+                "ended by jrun stop");
+        byte[] json = PodJson.exit(unknown);
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"exitCode\" : null");
+        assertThat(PodJson.exit(json)).isEqualTo(unknown);
+        assertThat(PodJson.exit(json).exitCodeKnown()).isFalse();
+        PodExit known = new PodExit(0, PodExit.EXITED, Instant.parse("2025-01-02T03:04:05Z"), null);
+        assertThat(PodJson.exit(PodJson.exit(known))).isEqualTo(known);
+        assertThat(known.exitCodeKnown()).isTrue();
+    }
 }

@@ -30,11 +30,20 @@ class MountSpecTest {
     }
 
     @Test
-    void tmpfsOptionsFollowDocker() {
-        assertThat(MountSpec.parseTmpfs("/run/x")).isEqualTo(new MountSpec.Tmpfs("/run/x", false, true, true, true, List.of("mode=1777")));
-        assertThat(MountSpec.parseTmpfs("/t:ro,exec,size=64m,mode=700"))
-                .isEqualTo(new MountSpec.Tmpfs("/t", true, false, true, true, List.of("size=64m", "mode=700")));
-        assertThatThrownBy(() -> MountSpec.parseTmpfs("/t:uid=0")).hasMessageContaining("invalid tmpfs option 'uid=0'");
-        assertThatThrownBy(() -> MountSpec.parseTmpfs("/t:size=1m,mode=x")).hasMessageContaining("'mode=x'");
+    void tmpfsOptionsFollowDockerAndPodman() {
+        assertThat(MountSpec.parseTmpfs("/run/x"))
+                .isEqualTo(new MountSpec.Tmpfs("/run/x", false, true, true, true, true, List.of()));
+        MountSpec.Tmpfs t = MountSpec.parseTmpfs("/t:ro,exec,size=64m,mode=700,uid=70,gid=4294967294,notmpcopyup");
+        assertThat(t).isEqualTo(new MountSpec.Tmpfs("/t", true, false, true, true, false,
+                List.of("size=64m", "mode=700", "uid=70", "gid=4294967294")));
+        assertThat(t.option("uid")).isEqualTo("70");
+        assertThat(t.option("nr_inodes")).isNull();
+        assertThat(MountSpec.parseTmpfs("/t:notmpcopyup,tmpcopyup,mode=2775").copyUp()).isTrue();
+        for (String bad : List.of("uid=x", "uid=-1", "gid=4294967295", "mode=x", "mode=8", "size=1t", "noswap", "bogus",
+                "uid=1,uid=2")) {
+            assertThatThrownBy(() -> MountSpec.parseTmpfs("/t:size=1m," + bad)).as(bad)
+                    .hasMessageStartingWith("invalid tmpfs option '")
+                    .hasMessageContaining("uid=N, gid=N");
+        }
     }
 }
