@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -127,8 +128,8 @@ final class LogsCommand implements Callable<Integer> {
     private static final class Reader {
         private final Instant from;
         private long offset;
-        private final StringBuilder partial = new StringBuilder();
-        private boolean partialStderr;
+        /** Per stream: the two streams' records interleave, a partial one of each may be pending. */
+        private final StringBuilder partialOut = new StringBuilder(), partialErr = new StringBuilder();
 
         Reader(Instant from) {
             this.from = from;
@@ -157,9 +158,11 @@ final class LogsCommand implements Callable<Integer> {
 
         /** The app's last line, unfinished when it ended (no newline): as it is. */
         void finish(java.util.function.Consumer<Line> sink) {
-            if (!partial.isEmpty()) {
-                sink.accept(new Line(partialStderr, partial.toString()));
-                partial.setLength(0);
+            for (StringBuilder partial : List.of(partialOut, partialErr)) {
+                if (!partial.isEmpty()) {
+                    sink.accept(new Line(partial == partialErr, partial.toString()));
+                    partial.setLength(0);
+                }
             }
         }
 
@@ -175,15 +178,16 @@ final class LogsCommand implements Callable<Integer> {
                 return; // not a k8s-file record
             }
             String text = fields.length == 4 ? fields[3] : "";
+            boolean stderr = fields[1].equals("stderr");
+            StringBuilder partial = stderr ? partialErr : partialOut;
             partial.append(text);
-            partialStderr = fields[1].equals("stderr");
             if (fields[2].equals("P")) {
                 return;
             }
             String line = partial.append('\n').toString();
             partial.setLength(0);
             if (from == null || !time.isBefore(from)) {
-                sink.accept(new Line(fields[1].equals("stderr"), line));
+                sink.accept(new Line(stderr, line));
             }
         }
     }
