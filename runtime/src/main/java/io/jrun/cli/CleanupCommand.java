@@ -25,6 +25,9 @@ final class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!java.nio.file.Files.isDirectory(root.dir.resolve("pods"))) {
+            return 0; // the state directory was removed meanwhile: nothing to record, and nothing to make again
+        }
         Pods.open(root.dir).conmonExited(uuid);
         return 0;
     }

@@ -130,6 +130,7 @@ final class LogsCommand implements Callable<Integer> {
         private long offset;
         /** Per stream: the two streams' records interleave, a partial one of each may be pending. */
         private final StringBuilder partialOut = new StringBuilder(), partialErr = new StringBuilder();
+        private Instant partialOutTime, partialErrTime; // of each partial line's last piece
 
         Reader(Instant from) {
             this.from = from;
@@ -159,10 +160,11 @@ final class LogsCommand implements Callable<Integer> {
         /** The app's last line, unfinished when it ended (no newline): as it is. */
         void finish(java.util.function.Consumer<Line> sink) {
             for (StringBuilder partial : List.of(partialOut, partialErr)) {
-                if (!partial.isEmpty()) {
+                Instant time = partial == partialErr ? partialErrTime : partialOutTime;
+                if (!partial.isEmpty() && (from == null || !time.isBefore(from))) {
                     sink.accept(new Line(partial == partialErr, partial.toString()));
-                    partial.setLength(0);
                 }
+                partial.setLength(0);
             }
         }
 
@@ -182,6 +184,11 @@ final class LogsCommand implements Callable<Integer> {
             StringBuilder partial = stderr ? partialErr : partialOut;
             partial.append(text);
             if (fields[2].equals("P")) {
+                if (stderr) {
+                    partialErrTime = time;
+                } else {
+                    partialOutTime = time;
+                }
                 return;
             }
             String line = partial.append('\n').toString();

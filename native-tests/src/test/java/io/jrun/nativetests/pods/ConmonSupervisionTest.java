@@ -154,9 +154,9 @@ class ConmonSupervisionTest {
     @Test
     void removeOnExitRemovesThePodOnceTheAppHasExited() throws Exception {
         String uuid = ok("run", "-d", "--rm", busybox, "sh", "-c", "sleep 1").stdout().strip();
-        ok("status", "--wait", uuid);
-        for (int i = 0; i < 600 && jrun.run("status", uuid).exitCode() == 0; i++) {
-            Thread.sleep(100); // conmon's exit command removes it
+        for (int i = 0; i < 6000 && Stream.of("prepare", "run", "garbage").anyMatch(
+                phase -> Files.exists(state.resolve("pods").resolve(phase).resolve(uuid))); i++) {
+            Thread.sleep(10); // conmon's exit command removes it
         }
         JrunCli.Result gone = jrun.run("status", uuid);
         assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(125);
@@ -205,22 +205,14 @@ class ConmonSupervisionTest {
     }
 
     private static JrunCli.Result ok(String... args) throws Exception {
-        JrunCli.Result r = jrun.run(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-        return r;
+        return PodCli.ok(jrun, args);
     }
 
     private static String status(String pod, String key) throws Exception {
-        return ok("status", pod).stdout().lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
-                .findFirst().orElse(null);
+        return PodCli.status(jrun, pod, key);
     }
 
     private static List<Path> entries(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
-        }
+        return PodCli.entries(dir);
     }
 }

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,23 +60,15 @@ class PodLifecycleTest {
     }
 
     private static List<Path> entries(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
-        }
+        return PodCli.entries(dir);
     }
 
     private static JrunCli.Result ok(String... args) throws Exception {
-        JrunCli.Result r = jrun.run(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-        return r;
+        return PodCli.ok(jrun, args);
     }
 
     private static String status(String pod, String key) throws Exception {
-        return ok("status", pod).stdout().lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
-                .findFirst().orElse(null);
+        return PodCli.status(jrun, pod, key);
     }
 
     @Test
