@@ -12,7 +12,8 @@
 # podman runs exactly as /work/shared/peers/bench-peers.sh runs it on this machine (inside `nocg`,
 # --cgroups=disabled, its private storage under $PEERS); its containers here carry the label
 # jrun-bench=detached and only those are removed. Results: native-tests/target/bench/detached.{md,txt}.
-# Knobs: BENCH_RUNS (10), BENCH_WARMUP (2), BENCH_PODS (100), PEERS_DIR, JRUN (default $REPO/jrun).
+# Knobs: BENCH_LATENCY (1; 0 skips part 1), BENCH_RUNS (10), BENCH_WARMUP (2), BENCH_PODS (100), BENCH_STORE (/var/tmp/jrun-detached-bench),
+# PEERS_DIR, JRUN (default $REPO/jrun).
 set -euo pipefail
 die() { echo "detached-bench.sh: $*" >&2; exit 1; }
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -33,7 +34,9 @@ done
 "$PEERS_DIR/bench-peers.sh" prepare >/dev/null
 
 mkdir -p "$OUT"
-store=$OUT/detached-store
+# a short state directory: conmon binds its attach socket at POD/attach, and a socket path has
+# at most 107 bytes (jrun refuses a longer one); $OUT in a worktree is too deep
+store=${BENCH_STORE:-/var/tmp/jrun-detached-bench}
 image=oci:$IMAGES/busybox:latest
 IMG=$REG_ADDR/jrun-bench/busybox:latest
 BIN=$PEERS_DIR
@@ -60,9 +63,9 @@ cleanup
 
 pss() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
 
-# 1. latency, one hyperfine run
+# 1. latency, one hyperfine run (BENCH_LATENCY=0 skips it)
 sync
-hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" \
+[ "${BENCH_LATENCY:-1}" = 0 ] || hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" \
   --export-json "$OUT/detached.json" --export-markdown "$OUT/detached.md" \
   -n "jrun run -d --net=none" "$JRUN --dir $store run -d --net=none $image sleep 3600" \
   -n "podman run -d (crun, nocg)" "$BIN/nocg podman run -d --label $LABEL $PODMAN_FLAGS $IMG sleep 3600" \
@@ -77,13 +80,15 @@ cleanup
   app=$(jq -r .pid "$dir/pid.json"); jconmon=$(cat "$dir/conmon.pid")
   sleep 2 # conmon settled, the launching jrun gone
   javas=$(for p in /proc/[0-9]*; do
-            [ "$(cat "$p/comm" 2>/dev/null)" = java ] && tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "$store" && basename "$p"
+            if [ "$(cat "$p/comm" 2>/dev/null)" = java ] && tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "$store"; then
+              basename "$p"
+            fi
           done | wc -l)
   cid=$("$BIN/nocg" podman run -d --label $LABEL $PODMAN_FLAGS "$IMG" sleep 3600)
   pconmon=$("$BIN/nocg" podman inspect --format '{{.State.ConmonPid}}' "$cid")
   papp=$("$BIN/nocg" podman inspect --format '{{.State.Pid}}' "$cid")
   sleep 2
-  kids() { ps -o pid= --ppid "$1" | tr -d ' ' | grep -vx "$2" | wc -l; }
+  kids() { ps -o pid= --ppid "$1" | tr -d ' ' | { grep -vx "$2" || true; } | wc -l; }
   echo "jrun:   conmon $jconmon PSS $(pss "$jconmon") kB (RSS $(awk '/^Rss:/ {print $2}' /proc/$jconmon/smaps_rollup) kB);" \
        "other children of conmon: $(kids "$jconmon" "$app"); JVMs left for the pod: $javas"
   echo "podman: conmon $pconmon PSS $(pss "$pconmon") kB (RSS $(awk '/^Rss:/ {print $2}' /proc/$pconmon/smaps_rollup) kB);" \
