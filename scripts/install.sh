@@ -14,6 +14,7 @@ mkdir -p "$lib" "$prefix/bin"
 install -m 0644 "$jar" "$lib/jrun.jar.new" && mv -f "$lib/jrun.jar.new" "$lib/jrun.jar"
 install -m 0644 "$repo/scripts/find-jdk.sh" "$lib/find-jdk.sh"
 install -m 0755 "$repo/jrun" "$lib/jrun"
+ln -sfn jrun "$lib/jrun-oci" # the OCI runtime command line; conmon runs it for jrun run -d
 "$repo/scripts/aot-train.sh" "$lib/jrun.jar" "$lib/jrun.aot"
 ln -sfn "$lib/jrun" "$prefix/bin/jrun"
 ln -sfn "$lib/jrun" "$prefix/bin/jrun-oci"

@@ -20,7 +20,7 @@ die() { echo "setup.sh: $*" >&2; exit 1; }
 # Asked from dpkg, not from the PATH: e.g. Debian's dynamic `busybox` also installs /bin/busybox, but
 # the test images need the static one from busybox-static.
 packages=(maven docker-registry skopeo buildah podman crun uidmap fuse-overlayfs jq apache2-utils
-  busybox-static zstd gzip tar attr openssl curl tmux hyperfine runc umoci
+  busybox-static zstd gzip tar attr openssl curl tmux hyperfine runc conmon umoci
   mmdebstrap qemu-system-x86 e2fsprogs xz-utils linux-libc-dev)
 case ${1:-} in
   --list) printf '%s\n' "${packages[@]}"; exit 0 ;;

@@ -25,6 +25,8 @@ public final class Main {
         COMMANDS.put("stop", root -> new StopCommand(root).spec);
         COMMANDS.put("rm", root -> new RmCommand(root).spec);
         COMMANDS.put("gc", root -> new GcCommand(root).spec);
+        COMMANDS.put("logs", root -> new LogsCommand(root).spec);
+        COMMANDS.put("cleanup", root -> new CleanupCommand(root).spec);
     }
 
     private Main() {

@@ -8,6 +8,7 @@ import io.jrun.runtime.prepare.EffectiveConfig;
 import io.jrun.runtime.spec.ConsoleSize;
 import io.jrun.runtime.prepare.MountSpec;
 import io.jrun.runtime.prepare.Network;
+import io.jrun.runtime.Conmon;
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.prepare.RunRequest;
 import io.jrun.runtime.RunningPod;
@@ -55,7 +56,6 @@ final class RunCommand implements Callable<Integer> {
     private boolean tty;
     private List<String> securityOpts = new ArrayList<>();
     private boolean detach;
-    private boolean detachedChild;
     private List<String> capAdd = new ArrayList<>();
     private List<String> capDrop = new ArrayList<>();
     private boolean privileged;
@@ -104,10 +104,8 @@ final class RunCommand implements Callable<Integer> {
                         "no-new-privileges=false lets setuid programs gain privileges (default: true);",
                         "unmask=PATH[:PATH...]|ALL leaves masked or read-only /proc and /sys paths open (repeatable).").build());
         spec.addOption(Specs.flag(v -> detach = v, () -> detach, "-d", "--detach")
-                .description("Start the pod and print its UUID; a jrun process of its own supervises it",
-                        "and records its exit. The app's output goes to output.log in the pod's directory.").build());
-        spec.addOption(Specs.flag(v -> detachedChild = v, () -> detachedChild, Detach.CHILD_FLAG).hidden(true)
-                .description("The supervisor of a detached pod (internal).").build());
+                .description("Start the pod under conmon, print its UUID and exit: no jrun stays while it runs.",
+                        "conmon records the app's exit and its output (jrun logs).").build());
         spec.addOption(Specs.repeatable("CAP", v -> capAdd = v, () -> capAdd, "--cap-add").splitRegex(",")
                 .description("Add a capability (NET_ADMIN or CAP_NET_ADMIN, any case; ALL for every one; repeatable).").build());
         spec.addOption(Specs.repeatable("CAP", v -> capDrop = v, () -> capDrop, "--cap-drop").splitRegex(",")
@@ -135,20 +133,12 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("invalid --pull '" + pull + "': use missing, always or never");
         }
         Pods pods = Pods.open(root.dir);
-        // a detached pod's supervisor finds the image its parent made sure of
-        String stored = ensureImage(pods.images(), detachedChild ? "missing" : pullPolicy);
+        String stored = ensureImage(pods.images(), pullPolicy);
         request = request.withImage(stored);
-        if (detach && !detachedChild) {
-            return Detach.start(spec.commandLine().getParseResult().originalArgs());
-        }
-        if (detachedChild) {
-            RunningPod pod = pods.run(request, Stdio.toFile(Path.of("output.log")), this::saveUuid);
-            System.out.println(pod.uuid()); // to the parent, which prints it and returns
-            System.out.flush();
-            try (SignalForwarder signals = SignalForwarder.install()) {
-                signals.forwardTo(pod::signal);
-                return pod.waitForExit();
-            }
+        if (detach) {
+            Conmon.Programs programs = Conmon.Programs.find(); // before anything is created
+            System.out.println(pods.runDetached(request, programs, this::saveUuid));
+            return 0;
         }
 
         HostTerminal host = HostTerminal.standard();

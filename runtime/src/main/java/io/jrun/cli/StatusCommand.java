@@ -72,10 +72,10 @@ final class StatusCommand implements Callable<Integer> {
             }
         } else if (p.abandoned()) {
             if (PodStore.appAlive(p.process())) {
-                b.append("reason=abandoned (its jrun ended without recording an exit; the app still runs: jrun stop or jrun gc ends it)\n");
+                b.append("reason=abandoned (its supervisor, jrun or conmon, ended without recording an exit; the app still runs: jrun stop or jrun gc ends it)\n");
             } else {
                 b.append("exit-code=unknown\n");
-                b.append("reason=abandoned (its jrun ended without recording an exit, and the app has ended too: the exit code is unknown)\n");
+                b.append("reason=abandoned (its supervisor, jrun or conmon, ended without recording an exit, and the app has ended too: the exit code is unknown)\n");
             }
         }
         b.append("cgroup=").append(cgroup.map(Object::toString).orElse("none")).append('\n');

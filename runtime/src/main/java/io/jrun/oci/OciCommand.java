@@ -71,12 +71,18 @@ final class OciCommand implements Runnable {
 
     /** One line in --log, if given: runc's JSON with --log-format json. */
     void log(String level, String message) {
+        log(level, message, 0);
+    }
+
+    /** As {@link #log(String, String)}; a nonzero {@code exitCode} is added to a JSON line (jrun run -d reads it). */
+    void log(String level, String message, int exitCode) {
         if (log == null) {
             return;
         }
         String line;
         if (logFormat.equals("json")) {
-            line = "{\"level\":\"" + level + "\",\"msg\":\"" + jsonEscape(message) + "\",\"time\":\"" + Instant.now() + "\"}\n";
+            line = "{\"level\":\"" + level + "\",\"msg\":\"" + jsonEscape(message) + "\",\"time\":\"" + Instant.now()
+                    + (exitCode != 0 ? "\",\"exitCode\":" + exitCode + "}\n" : "\"}\n");
         } else {
             line = Instant.now() + " " + level + ": " + message + "\n";
         }

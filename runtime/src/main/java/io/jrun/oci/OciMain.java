@@ -56,8 +56,9 @@ public final class OciMain {
                 e.printStackTrace(err);
             }
             err.flush();
-            root.log("error", message);
-            return e instanceof io.jrun.runtime.launch.LaunchException launch ? launch.exitCode() : 125;
+            int code = e instanceof io.jrun.runtime.launch.LaunchException launch ? launch.exitCode() : 125;
+            root.log("error", message, code);
+            return code;
         });
         cli.setParameterExceptionHandler((e, a) -> {
             String message = e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')";

@@ -96,7 +96,7 @@ public final class Pods {
     /**
      * Creates a pod for {@code request} and starts its app; returns once the app runs. The
      * image must be in the store. Relative paths in {@code stdio} are files in the pod's
-     * directory (a detached pod's output.log, say). On failure nothing of the pod remains but its directory in
+     * directory. On failure nothing of the pod remains but its directory in
      * run/ with exit.json saying why (none with --rm), and the exception carries docker's exit
      * code.
      */
@@ -115,34 +115,11 @@ public final class Pods {
      */
     public RunningPod run(RunRequest request, Stdio stdio, ConsoleSize consoleSize, Consumer<String> created)
             throws LaunchException, IOException {
-        String uuid = Uuids.random().toString();
-        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
-        checkHostname(hostname);
-        PodLease lease = store.create(uuid, request.name());
-        Spec spec;
-        PodManifest manifest;
-        try {
-            // shared store lock: an image gc now waits until pod.json pins the image
-            created.accept(uuid);
-            try (StoreLock.Held held = images.store().shared()) {
-                ImageDetails image = images.inspect(request.image());
-                EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
-                spec = SpecPreparer.prepare(new SpecPreparer.Inputs(uuid, hostname, image.record().name(),
-                        image.parsedConfig(), image.layerRoots(), lease.dir(), lease.upperDir(), lease.workDir(),
-                        lease.rootfs(), request, availableCapabilities(), consoleSize, hasCgroup2(), seccompCache));
-                SecurityOptions security = request.security();
-                manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
-                        Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
-                        request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
-                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(), podSecurity(security, spec));
-                lease.prepare(manifest);
-                lease.writeConfig(SpecJson.write(spec));
-            }
-        } catch (IOException | RuntimeException e) {
-            lease.remove();
-            lease.close();
-            throw e;
-        }
+        Prepared prepared = prepare(request, consoleSize, created);
+        PodLease lease = prepared.lease();
+        Spec spec = prepared.spec();
+        PodManifest manifest = prepared.manifest();
+        String uuid = lease.uuid();
 
         LaunchContext context = LaunchContext.builder()
                 .id(uuid)
@@ -177,6 +154,60 @@ public final class Pods {
         started.hookWarnings().forEach(System.err::println);
         return new RunningPod(uuid, started.container(), lease, manifest, request.removeOnExit(),
                 container.cgroup().orElse(null));
+    }
+
+    /** A pod prepared for its launch: pod.json and config.json written, its lease held. */
+    private record Prepared(PodLease lease, Spec spec, PodManifest manifest) {
+    }
+
+    /** Creates the pod's directory, pod.json and config.json (the bundle); nothing runs yet. */
+    private Prepared prepare(RunRequest request, ConsoleSize consoleSize, Consumer<String> created) throws IOException {
+        String uuid = Uuids.random().toString();
+        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
+        checkHostname(hostname);
+        PodLease lease = store.create(uuid, request.name());
+        Spec spec;
+        PodManifest manifest;
+        try {
+            // shared store lock: an image gc now waits until pod.json pins the image
+            created.accept(uuid);
+            try (StoreLock.Held held = images.store().shared()) {
+                ImageDetails image = images.inspect(request.image());
+                EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
+                spec = SpecPreparer.prepare(new SpecPreparer.Inputs(uuid, hostname, image.record().name(),
+                        image.parsedConfig(), image.layerRoots(), lease.dir(), lease.upperDir(), lease.workDir(),
+                        lease.rootfs(), request, availableCapabilities(), consoleSize, hasCgroup2(), seccompCache));
+                SecurityOptions security = request.security();
+                manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
+                        Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
+                        request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
+                        request.volumeArgs(), config.stopSignal(), request.removeOnExit(), podSecurity(security, spec));
+                lease.prepare(manifest);
+                lease.writeConfig(SpecJson.write(spec));
+            }
+        } catch (IOException | RuntimeException e) {
+            lease.remove();
+            lease.close();
+            throw e;
+        }
+        return new Prepared(lease, spec, manifest);
+    }
+
+    /**
+     * Runs a pod detached, under conmon ({@link Conmon}): returns its UUID once its app runs,
+     * leaving no thread or process of this JVM behind. Throws a LaunchException with docker's
+     * exit code when the launch fails (recorded in the pod, as by {@link #run}).
+     */
+    public String runDetached(RunRequest request, Conmon.Programs programs, Consumer<String> created)
+            throws LaunchException, IOException {
+        Prepared prepared = prepare(request, null, created);
+        Conmon.launch(store.root().getParent(), store, prepared.lease(), prepared.manifest(), programs);
+        return prepared.lease().uuid();
+    }
+
+    /** conmon's exit command for a detached pod: see {@link Conmon#cleanup}. */
+    public void conmonExited(String uuid) throws IOException {
+        Conmon.cleanup(store.root().getParent(), store, uuid);
     }
 
     /** Where a pod's app waits before it runs (its gate FIFO's directory, in the pod's directory). */
@@ -353,6 +384,7 @@ public final class Pods {
             }
             pod = stop(pod, java.time.Duration.ZERO, true);
         }
+        pod = store.awaitExit(pod); // under conmon, its exit command may still be recording the exit
         PodCgroupRecord.removeOf(pod); // whatever is left in it is killed with it
         store.remove(pod);
     }
@@ -390,6 +422,7 @@ public final class Pods {
         PodCollector.Result result = new PodCollector(store).collect(gracePeriod, stopTimeout, markOnly);
         if (!markOnly) {
             PodCgroupRecord.sweepStale(store);
+            Conmon.sweep(store.root().getParent(), store);
         }
         return result;
     }

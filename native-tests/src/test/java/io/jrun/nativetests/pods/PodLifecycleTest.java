@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,29 +52,23 @@ class PodLifecycleTest {
     void nothingLeft() throws Exception {
         JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
         assertThat(gc.exitCode()).as(gc.toString()).isZero();
-        for (String phase : List.of("tmp", "prepare", "run", "exited-garbage", "garbage", "names")) {
+        for (String phase : List.of("tmp", "prepare", "run", "exited-garbage", "garbage", "names", "exits")) {
             assertThat(entries(state.resolve("pods").resolve(phase))).as("pods/" + phase + " after gc").isEmpty();
         }
+        assertThat(entries(state.resolve("oci")).stream().filter(p -> !p.getFileName().toString().startsWith(".")))
+                .as("jrun-oci's containers under oci/ after gc").isEmpty();
     }
 
     private static List<Path> entries(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
-        }
+        return PodCli.entries(dir);
     }
 
     private static JrunCli.Result ok(String... args) throws Exception {
-        JrunCli.Result r = jrun.run(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-        return r;
+        return PodCli.ok(jrun, args);
     }
 
     private static String status(String pod, String key) throws Exception {
-        return ok("status", pod).stdout().lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
-                .findFirst().orElse(null);
+        return PodCli.status(jrun, pod, key);
     }
 
     @Test
@@ -104,7 +97,7 @@ class PodLifecycleTest {
         assertThat(status("web", "exit-code")).isEqualTo("9");
         assertThat(status("web", "reason")).isEqualTo("exited");
         Path pod = state.resolve("pods/run").resolve(uuid);
-        assertThat(pod.resolve("output.log")).hasContent("up\nstopping");
+        assertThat(ok("logs", "web").stdout()).as("the app's output, from conmon's log").isEqualTo("up\nstopping\n");
         assertThat(ok("status", "--wait", "web").stdout()).contains("state=exited");
 
         assertThat(ok("rm", "web").stdout()).isEqualTo(uuid + "\n");
@@ -244,10 +237,8 @@ class PodLifecycleTest {
             Thread.sleep(10); // its trap is set
         }
         assertThat(shared.resolve("ready")).as("written by the app").exists();
-        long supervisor = ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--detached-child")
-                        && List.of(a).contains(shared + ":/shared")).orElse(false)) // this pod's own volume
-                .findFirst().orElseThrow().pid();
+        long supervisor = Long.parseLong(Files.readString(pod.resolve("conmon.pid")).strip()); // conmon's
+        assertThat(ProcessHandle.of(app).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).hasValue(supervisor);
         ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
         ProcessHandle.of(supervisor).ifPresent(p -> p.onExit().join());
         return new Abandoned(uuid, pod, app, cgroup, shared);

@@ -124,6 +124,10 @@ public final class PodCollector {
             if (app == null || Files.exists(dir.resolve("exit.json"))) {
                 return new Owned(dir, lock, null, 0);
             }
+            if (ConmonRecord.supervisorAlive(dir)) {
+                lock.closeQuietly();
+                return null; // conmon has let go of the lock and is recording the exit
+            }
             if (Files.exists(dir.resolve(HANDED_TO_SYSTEMD)) && PodStore.appAlive(app)) {
                 lock.closeQuietly();
                 return null; // systemd supervises it

@@ -24,11 +24,17 @@ public final class PodLease implements AutoCloseable {
     private PodPhase phase; // null while in tmp/
 
     PodLease(PodStore store, String uuid, String name, Path dir, Fd lock) {
+        this(store, uuid, name, dir, lock, null);
+    }
+
+    /** A lease on a pod that exists already, in {@code phase} (conmon's exit command takes one). */
+    PodLease(PodStore store, String uuid, String name, Path dir, Fd lock, PodPhase phase) {
         this.store = store;
         this.uuid = uuid;
         this.name = name;
         this.dir = dir;
         this.lock = lock;
+        this.phase = phase;
     }
 
     public String uuid() {
@@ -123,6 +129,15 @@ public final class PodLease implements AutoCloseable {
         Path temp = dir.resolve("." + file + "." + Uuids.random());
         Files.write(temp, content);
         Files.move(temp, dir.resolve(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The descriptor that holds the pod's lock, to hand the lock to a supervisor of another
+     * process (conmon): a copy of it holds the same lock (flock locks belong to the open file
+     * description), so the pod stays locked while any copy is open.
+     */
+    public int lockDescriptor() {
+        return lock.value();
     }
 
     /** Lets go of the pod: from now on it reads as exited (or abandoned, without exit.json). */

@@ -51,7 +51,7 @@ public final class PodStore implements ImageUsage {
     /** Opens (creating if needed) STATE/pods, which only its owner may enter (mode 0700, tightened when looser). */
     public static PodStore open(Path stateDir) throws IOException {
         Path root = io.jrun.images.store.PrivateDirectory.ensure(stateDir.resolve("pods"));
-        for (String dir : new String[] {"tmp", "names"}) {
+        for (String dir : new String[] {"tmp", "names", ConmonRecord.EXITS}) {
             Files.createDirectories(root.resolve(dir));
         }
         for (PodPhase phase : PodPhase.values()) {
@@ -362,6 +362,12 @@ public final class PodStore implements ImageUsage {
         if (held == null || (exit != null && !Files.isDirectory(dir))) {
             return Optional.empty();
         }
+        if (exit == null && !held) {
+            // a pod under conmon: its exit file until its exit command writes exit.json, and
+            // between conmon letting go of the lock and writing that file, conmon itself
+            exit = ConmonRecord.exit(root, uuid).orElse(null);
+            held = exit == null && ConmonRecord.supervisorAlive(dir);
+        }
         PodManifest manifest = readJson(dir.resolve("pod.json"), PodJson::manifest);
         PodProcess process = readJson(dir.resolve("pid.json"), PodJson::process);
         PodState state;
@@ -421,6 +427,34 @@ public final class PodStore implements ImageUsage {
     }
 
     /**
+     * Takes over an existing pod, waiting for its lock (conmon's exit command, once conmon has
+     * let go of it); empty when the pod is gone.
+     */
+    public Optional<PodLease> takeOver(String uuid) throws IOException {
+        while (true) {
+            Optional<PodStatus> pod = locate(uuid);
+            if (pod.isEmpty()) {
+                return Optional.empty();
+            }
+            Fd fd = openDirectory(pod.get().dir());
+            if (fd == null) {
+                continue; // renamed meanwhile
+            }
+            try {
+                Locks.lock(fd.value(), Locks.LOCK_EX);
+            } catch (ErrnoException e) {
+                fd.closeQuietly();
+                throw e;
+            }
+            if (!Files.isDirectory(pod.get().dir())) {
+                fd.closeQuietly(); // moved while we waited: look again
+                continue;
+            }
+            return Optional.of(new PodLease(this, uuid, pod.get().name(), pod.get().dir(), fd, pod.get().phase()));
+        }
+    }
+
+    /**
      * Takes the pod's lock exclusively without waiting, for gc and rm: null when a live jrun
      * holds it (or the directory is gone). Closing the Fd lets go.
      */
@@ -453,6 +487,25 @@ public final class PodStore implements ImageUsage {
      * then reads it again.
      */
     public PodStatus awaitExit(PodStatus pod) throws IOException {
+        PodStatus current = awaitUnlocked(pod);
+        // under conmon: its exit command (exit.json, the cgroup, --rm) runs before conmon ends
+        while (ConmonRecord.supervisorAlive(current.dir())) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for pod " + pod.uuid() + "'s conmon", e);
+            }
+            Optional<PodStatus> next = locate(pod.uuid());
+            if (next.isEmpty()) {
+                return current; // removed (--rm)
+            }
+            current = awaitUnlocked(next.get());
+        }
+        return current;
+    }
+
+    private PodStatus awaitUnlocked(PodStatus pod) throws IOException {
         PodStatus current = pod;
         while (current.state() == PodState.RUNNING || current.state() == PodState.PREPARING) {
             try (Fd fd = FileSyscalls.openat(AtFlags.AT_FDCWD, current.dir().toString(),

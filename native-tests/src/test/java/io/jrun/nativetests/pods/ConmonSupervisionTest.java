@@ -1,0 +1,218 @@
+package io.jrun.nativetests.pods;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jrun.nativetests.fetch.JrunCli;
+import io.jrun.nativetests.harness.HostLeftAsItWas;
+import io.jrun.nativetests.harness.TestImages;
+import io.jrun.nativetests.harness.Tools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code jrun run -d} under conmon, with the real CLI, conmon and kernel: jrun prepares and
+ * starts the pod and exits, conmon supervises the app (no JVM stays), records its exit and its
+ * output, and its exit command (jrun cleanup) writes exit.json and removes what the pod had.
+ * A SIGKILLed conmon is PodLifecycleTest's abandoned supervisor.
+ */
+@ExtendWith(HostLeftAsItWas.class)
+class ConmonSupervisionTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path state;
+    static JrunCli jrun;
+    static String busybox;
+
+    @BeforeAll
+    static void image() throws Exception {
+        Tools.require("conmon");
+        jrun = new JrunCli(state);
+        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
+        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
+        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+    }
+
+    @AfterEach
+    void nothingLeft() throws Exception {
+        List<String> leftRunning = new java.util.ArrayList<>();
+        for (JsonNode pod : JSON.readTree(ok("list", "--format", "json").stdout())) {
+            if (pod.get("state").asText().equals("running")) {
+                leftRunning.add(pod.get("uuid").asText());
+                jrun.run("stop", "-t", "0", pod.get("uuid").asText()); // so that the next test starts clean
+            }
+        }
+        ok("gc", "--grace-period", "0");
+        for (String dir : List.of("pods/prepare", "pods/run", "pods/exited-garbage", "pods/garbage", "pods/exits")) {
+            assertThat(entries(state.resolve(dir))).as(dir + " after gc").isEmpty();
+        }
+        assertThat(entries(state.resolve("oci")).stream().filter(p -> !p.getFileName().toString().startsWith(".")))
+                .as("jrun-oci's containers after gc").isEmpty();
+        assertThat(conmonsOfThisState()).as("conmon processes left").isEmpty();
+        assertThat(leftRunning).as("pods the test left running").isEmpty();
+    }
+
+    @Test
+    void aDetachedPodKeepsNoJvmItsAppIsConmonsChildAndStopRecordsTheExit() throws Exception {
+        String uuid = ok("run", "-d", busybox, "sleep", "600").stdout().strip();
+        Path pod = state.resolve("pods/run").resolve(uuid);
+        long app = JSON.readTree(pod.resolve("pid.json").toFile()).get("pid").asLong();
+
+        List<String> javas = ProcessHandle.allProcesses()
+                .filter(p -> running(p.pid()) && comm(p.pid()).equals("java") && cmdline(p.pid()).contains(state.toString()))
+                .map(p -> p.pid() + " " + cmdline(p.pid()))
+                .toList();
+        assertThat(javas).as("JVMs that stay for the pod (jrun commands name its state directory)").isEmpty();
+
+        long conmon = ProcessHandle.of(app).flatMap(ProcessHandle::parent).orElseThrow().pid();
+        assertThat(comm(conmon)).as("the app's parent").isEqualTo("conmon");
+        assertThat(Files.readString(pod.resolve("conmon.pid")).strip()).isEqualTo(Long.toString(conmon));
+        Path cgroup = Path.of(Files.readString(pod.resolve("cgroup")).strip());
+        assertThat(Files.readAllLines(cgroup.resolve("cgroup.procs"))).as("only the app in the pod's cgroup")
+                .containsExactly(Long.toString(app));
+        assertThat(status(uuid, "state")).isEqualTo("running");
+
+        assertThat(ok("stop", "-t", "0", uuid).stdout()).isEqualTo(uuid + "\n");
+        // stop returns once conmon's exit command has run: exit.json written, cgroup removed
+        JsonNode exit = JSON.readTree(pod.resolve("exit.json").toFile());
+        assertThat(exit.get("exitCode").asInt()).isEqualTo(137);
+        assertThat(exit.get("reason").asText()).isEqualTo("signal");
+        assertThat(status(uuid, "state")).isEqualTo("exited");
+        assertThat(cgroup).as("the pod's cgroup after stop").doesNotExist();
+        assertThat(state.resolve("oci").resolve(uuid)).as("jrun-oci's container after stop").doesNotExist();
+        assertThat(state.resolve("pods/exits").resolve(uuid)).as("conmon's exit file, once recorded").doesNotExist();
+        assertThat(running(conmon)).as("conmon after stop (a zombie until init reaps it is gone)").isFalse();
+        ok("rm", uuid);
+    }
+
+    @Test
+    void theAppsExitCodeAndOutputAreRecordedWhenItExits() throws Exception {
+        String uuid = ok("run", "-d", "--name", "seven", busybox, "sh", "-c",
+                "echo out; echo err >&2; printf 'no newline'; exit 7").stdout().strip();
+        assertThat(ok("status", "--wait", "seven").stdout()).contains("state=exited\n", "exit-code=7\n", "reason=exited\n");
+        Path pod = state.resolve("pods/run").resolve(uuid);
+        JsonNode exit = JSON.readTree(pod.resolve("exit.json").toFile());
+        assertThat(exit.get("exitCode").asInt()).isEqualTo(7);
+        assertThat(exit.get("reason").asText()).isEqualTo("exited");
+
+        JrunCli.Result logs = ok("logs", "seven");
+        assertThat(logs.stdout()).isEqualTo("out\nno newline");
+        assertThat(logs.stderr()).isEqualTo("err\n");
+        assertThat(ok("logs", "--tail", "1", "seven").stdout()).isEqualTo("no newline");
+        assertThat(ok("logs", "--tail", "0", "seven").stdout()).isEmpty();
+        assertThat(ok("logs", "--since", "1h", "seven").stdout()).isEqualTo("out\nno newline");
+        assertThat(ok("logs", "--since", "2999-01-01T00:00:00Z", "seven").stdout()).isEmpty();
+        JrunCli.Result badSince = jrun.run("logs", "--since", "yesterday", "seven");
+        assertThat(badSince.exitCode()).isEqualTo(125);
+        assertThat(badSince.stderr()).isEqualTo("jrun: invalid --since 'yesterday': give a duration (10s, 5m, 2h) "
+                + "or a time (2026-01-02T15:04:05Z)\n");
+        ok("rm", "seven");
+    }
+
+    @Test
+    void logsFollowsTheAppUntilItExits() throws Exception {
+        String uuid = ok("run", "-d", busybox, "sh", "-c", "echo first; sleep 2; echo second").stdout().strip();
+        assertThat(ok("logs", "-f", uuid).stdout()).isEqualTo("first\nsecond\n");
+        ok("rm", uuid);
+    }
+
+    @Test
+    void aStopSignalHandlerRunsAndItsExitIsRecorded() throws Exception {
+        String uuid = ok("run", "-d", busybox, "sh", "-c",
+                "trap 'echo stopping; exit 9' TERM; echo up; while :; do sleep 0.1; done").stdout().strip();
+        waitForLog(uuid, "up\n");
+        ok("stop", uuid);
+        JsonNode exit = JSON.readTree(state.resolve("pods/run").resolve(uuid).resolve("exit.json").toFile());
+        assertThat(exit.get("exitCode").asInt()).isEqualTo(9);
+        assertThat(ok("logs", uuid).stdout()).isEqualTo("up\nstopping\n");
+        ok("rm", uuid);
+    }
+
+    @Test
+    void aFailedLaunchKeepsDockersCodeAndOneLine() throws Exception {
+        JrunCli.Result r = jrun.run("run", "-d", "--name", "missing", busybox, "/no/such/command");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(127);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr()).isEqualTo("jrun: the command \"/no/such/command\" was not found in the image: check the"
+                + " image's Entrypoint and Cmd, or the command given\n");
+        assertThat(status("missing", "exit-code")).isEqualTo("127");
+        assertThat(status("missing", "reason")).startsWith("launch-failed");
+        ok("rm", "missing");
+    }
+
+    @Test
+    void removeOnExitRemovesThePodOnceTheAppHasExited() throws Exception {
+        String uuid = ok("run", "-d", "--rm", busybox, "sh", "-c", "sleep 1").stdout().strip();
+        for (int i = 0; i < 6000 && Stream.of("prepare", "run", "garbage").anyMatch(
+                phase -> Files.exists(state.resolve("pods").resolve(phase).resolve(uuid))); i++) {
+            Thread.sleep(10); // conmon's exit command removes it
+        }
+        JrunCli.Result gone = jrun.run("status", uuid);
+        assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(125);
+    }
+
+    private static void waitForLog(String uuid, String text) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (ok("logs", uuid).stdout().equals(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("pod " + uuid + " never logged " + text);
+    }
+
+    /** Alive and not a zombie. */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static List<Long> conmonsOfThisState() {
+        return ProcessHandle.allProcesses().filter(p -> running(p.pid()) && comm(p.pid()).equals("conmon")
+                        && cmdline(p.pid()).contains(state.toString()))
+                .map(ProcessHandle::pid).toList();
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static JrunCli.Result ok(String... args) throws Exception {
+        return PodCli.ok(jrun, args);
+    }
+
+    private static String status(String pod, String key) throws Exception {
+        return PodCli.status(jrun, pod, key);
+    }
+
+    private static List<Path> entries(Path dir) throws IOException {
+        return PodCli.entries(dir);
+    }
+}

@@ -1,0 +1,40 @@
+package io.jrun.nativetests.pods;
+
+import io.jrun.nativetests.fetch.JrunCli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the pod tests ask of the jrun command line and of the state directory. */
+final class PodCli {
+    private PodCli() {
+    }
+
+    /** Runs jrun and asserts that it succeeded. */
+    static JrunCli.Result ok(JrunCli jrun, String... args) throws Exception {
+        JrunCli.Result r = jrun.run(args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
+        return r;
+    }
+
+    /** One KEY=VALUE of {@code jrun status POD}; null without it. */
+    static String status(JrunCli jrun, String pod, String key) throws Exception {
+        return ok(jrun, "status", pod).stdout().lines().filter(l -> l.startsWith(key + "="))
+                .map(l -> l.substring(key.length() + 1)).findFirst().orElse(null);
+    }
+
+    /** The entries of a directory; none when it does not exist. */
+    static List<Path> entries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package io.jrun.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jrun.images.oci.JsonTrees;
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.OpenFlags;
+import io.jrun.linux.Pipes;
+import io.jrun.linux.Processes;
+import io.jrun.linux.Spawn;
+import io.jrun.runtime.cgroup.PodCgroup;
+import io.jrun.runtime.launch.LaunchException;
+import io.jrun.runtime.oci.Delete;
+import io.jrun.runtime.oci.OciException;
+import io.jrun.runtime.oci.OciRoot;
+import io.jrun.runtime.oci.Start;
+import io.jrun.runtime.pod.ConmonRecord;
+import io.jrun.runtime.pod.PodExit;
+import io.jrun.runtime.pod.PodLease;
+import io.jrun.runtime.pod.PodManifest;
+import io.jrun.runtime.pod.PodProcess;
+import io.jrun.runtime.pod.PodStatus;
+import io.jrun.runtime.pod.PodStore;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * conmon as the supervisor of a detached pod ({@code jrun run -d}), as podman uses it: jrun
+ * prepares the pod (its directory is the OCI bundle), starts conmon with {@code jrun-oci} as
+ * its runtime, reads the app's pid from conmon's sync pipe, records it, starts the app and
+ * exits. No JVM stays: conmon waits for the app, writes its output to the pod's log
+ * ({@value #LOG}, k8s-file format), writes the exit code into {@code pods/exits/UUID} and
+ * runs its exit command, {@code jrun cleanup UUID}, which records exit.json, deletes the
+ * container from jrun-oci's state, removes the cgroup and honours --rm.
+ *
+ * <p>The pod's lock: conmon gets a copy of the descriptor that holds it (descriptor 4), and
+ * keeps it until the app has ended; so "lock held" still means "supervised", and a SIGKILLed
+ * conmon leaves the pod abandoned, as a killed jrun supervisor did.
+ */
+public final class Conmon {
+    /** The app's output in the pod directory: conmon's k8s-file log. */
+    public static final String LOG = "ctr.log";
+    /** jrun-oci's JSON error log in the pod directory: its one-line error when create fails. */
+    static final String OCI_LOG = "oci-log.json";
+    /** The app's pid as jrun-oci create writes it for conmon. */
+    static final String APP_PID = "app.pid";
+    /** jrun-oci's --root under the state directory. */
+    static final String OCI_ROOT = "oci";
+    private static final int SYNC_FD = 3, LOCK_FD = 4;
+    /** sun_path's size: conmon binds the attach socket at BUNDLE/attach (--full-attach). */
+    private static final int SOCKET_PATH_MAX = 107;
+
+    /**
+     * The programs: conmon (from PATH, or $JRUN_CONMON), the jrun launcher conmon runs as its
+     * exit command, and jrun-oci beside it (the launcher under that name).
+     */
+    public record Programs(Path conmon, Path jrun, Path jrunOci) {
+        public static Programs find() throws LaunchException {
+            Path conmon = conmonPath();
+            Path jrun = launcher();
+            Path oci = jrun.resolveSibling("jrun-oci");
+            if (!Files.isExecutable(oci)) {
+                throw new LaunchException(LaunchException.JRUN_ERROR, "jrun-oci is missing beside " + jrun
+                        + ": reinstall jrun (scripts/install.sh links it)");
+            }
+            return new Programs(conmon, jrun, oci);
+        }
+
+        private static Path conmonPath() throws LaunchException {
+            String explicit = System.getenv("JRUN_CONMON");
+            if (explicit != null && !explicit.isEmpty()) {
+                return Path.of(explicit);
+            }
+            String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+            List<String> dirs = new ArrayList<>(List.of(path.split(":")));
+            dirs.add("/usr/libexec/podman");
+            for (String dir : dirs) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, "conmon");
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toAbsolutePath();
+                }
+            }
+            throw new LaunchException(LaunchException.JRUN_ERROR,
+                    "conmon not found, which supervises detached pods: apt-get install conmon (or set JRUN_CONMON)");
+        }
+
+        /** The jrun launcher: $JRUN_LAUNCHER, else beside the jar (installed) or two levels up (a checkout). */
+        private static Path launcher() throws LaunchException {
+            String explicit = System.getenv("JRUN_LAUNCHER");
+            if (explicit != null && !explicit.isEmpty()) {
+                return Path.of(explicit).toAbsolutePath();
+            }
+            try {
+                Path jar = Path.of(Conmon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path dir = jar.getParent();
+                for (Path candidate : new Path[] {dir.resolve("jrun"), dir.resolve("../../jrun").normalize()}) {
+                    if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                        return candidate;
+                    }
+                }
+            } catch (URISyntaxException | RuntimeException e) {
+                // fall through
+            }
+            throw new LaunchException(LaunchException.JRUN_ERROR, "cannot find the jrun launcher that conmon runs when"
+                    + " the app exits: run jrun through its launcher script, or set JRUN_LAUNCHER");
+        }
+    }
+
+    private Conmon() {
+    }
+
+    /**
+     * Launches the prepared pod under conmon and starts its app; returns once the app runs.
+     * The lease is let go of (conmon holds the pod's lock now). On failure the pod is recorded
+     * as a failed launch (removed with --rm) and the exception carries docker's exit code.
+     */
+    static void launch(Path stateDir, PodStore store, PodLease lease, PodManifest manifest, Programs programs)
+            throws LaunchException, IOException {
+        String uuid = lease.uuid();
+        Path bundle = lease.dir();
+        if (bundle.resolve("attach").toString().length() > SOCKET_PATH_MAX) {
+            throw failed(lease, manifest, LaunchException.JRUN_ERROR, "the state directory's path is too long for"
+                    + " conmon's attach socket (" + bundle.resolve("attach") + "): use a shorter --dir");
+        }
+        Path ociRoot = OciRoot.open(stateDir.resolve(OCI_ROOT)).path();
+        Files.createDirectories(store.root().resolve(ConmonRecord.EXITS));
+        List<String> argv = new ArrayList<>(List.of(programs.conmon().toString(),
+                "--cid", uuid, "--cuuid", uuid, "--name", manifest.name() != null ? manifest.name() : uuid,
+                "--runtime", programs.jrunOci().toString(),
+                "--runtime-arg", "--root", "--runtime-arg", ociRoot.toString(),
+                "--runtime-arg", "--log", "--runtime-arg", bundle.resolve(OCI_LOG).toString(),
+                "--runtime-arg", "--log-format", "--runtime-arg", "json",
+                "--bundle", bundle.toString(),
+                "--container-pidfile", bundle.resolve(APP_PID).toString(),
+                "--conmon-pidfile", bundle.resolve(ConmonRecord.PID_FILE).toString(),
+                "--exit-dir", store.root().resolve(ConmonRecord.EXITS).toString(),
+                "--log-path", "k8s-file:" + bundle.resolve(LOG),
+                "--full-attach", "--socket-dir-path", bundle.toString(),
+                "--log-level", "error",
+                "--exit-command", programs.jrun().toString(),
+                "--exit-command-arg", "--dir", "--exit-command-arg", stateDir.toString(),
+                "--exit-command-arg", "cleanup", "--exit-command-arg", uuid));
+        List<String> env = new ArrayList<>();
+        System.getenv().forEach((k, v) -> {
+            if (!k.startsWith("_OCI_")) {
+                env.add(k + "=" + v);
+            }
+        });
+        env.add("_OCI_SYNCPIPE=" + SYNC_FD);
+
+        long pid;
+        String reply;
+        try (Pipes.Pipe sync = Pipes.pipe(); Pipes.Pipe output = Pipes.pipe(); Spawn.FileActions actions = new Spawn.FileActions()) {
+            int lock = lease.lockDescriptor();
+            for (int fd : new int[] {lock, sync.writeEnd().value(), output.writeEnd().value()}) {
+                if (fd <= LOCK_FD) {
+                    throw new IllegalStateException("descriptor " + fd + " would be overwritten before conmon gets it");
+                }
+            }
+            actions.open(0, "/dev/null", OpenFlags.O_RDONLY, 0)
+                    .dup2(output.writeEnd().value(), 1)
+                    .dup2(output.writeEnd().value(), 2)
+                    .dup2(sync.writeEnd().value(), SYNC_FD)
+                    .dup2(lock, LOCK_FD)
+                    .closeFrom(LOCK_FD + 1);
+            long first;
+            try {
+                first = Spawn.spawn(argv.getFirst(), argv, env, actions, 0, 0);
+            } catch (ErrnoException e) {
+                throw failed(lease, manifest, LaunchException.JRUN_ERROR, "cannot start conmon " + argv.getFirst()
+                        + ": " + e.getMessage());
+            }
+            sync.writeEnd().close();
+            output.writeEnd().close();
+            // conmon forks: the first process writes the pid file and exits; the second supervises
+            Processes.ExitStatus status = Processes.wait4(first, 0);
+            if (status.shellCode() != 0) {
+                String said = readAll(output.readEnd().value()).strip();
+                throw failed(lease, manifest, LaunchException.JRUN_ERROR, "conmon failed (exit " + status.shellCode()
+                        + ")" + (said.isEmpty() ? "" : ": " + said.lines().findFirst().orElse("")));
+            }
+            reply = readLine(sync.readEnd().value());
+        }
+        JsonNode message = reply.isBlank() ? null : JsonTrees.read(reply.getBytes(StandardCharsets.UTF_8));
+        pid = message == null ? -1 : message.path(message.has("data") ? "data" : "pid").asLong(-1);
+        if (pid <= 0) {
+            OciError error = ociError(bundle.resolve(OCI_LOG));
+            String text = error != null ? error.message()
+                    : message != null && message.hasNonNull("message") ? message.path("message").asText().strip()
+                    : "conmon ended without reporting the container (see the system log)";
+            throw failed(lease, manifest, error != null ? error.exitCode() : LaunchException.JRUN_ERROR, text);
+        }
+        try {
+            long startTime = Processes.startTime(pid).orElseThrow(() -> new IOException("the app " + pid + " is gone"));
+            lease.launched(new PodProcess(pid, startTime, Instant.now()));
+            Optional<Path> cgroup = containerCgroup(ociRoot.resolve(uuid));
+            if (cgroup.isPresent()) {
+                PodCgroupRecord.write(lease.dir(), cgroup.get());
+            }
+            List<String> warnings = Start.run(OciRoot.open(ociRoot), uuid);
+            warnings.forEach(System.err::println);
+        } catch (OciException | IOException | RuntimeException e) {
+            try {
+                Processes.kill(pid, Processes.SIGKILL); // still in its gate: conmon sees it end and cleans up
+            } catch (ErrnoException gone) {
+                // gone already
+            }
+            throw failed(lease, manifest, LaunchException.JRUN_ERROR, "cannot start the app: " + e.getMessage());
+        }
+        lease.close();
+    }
+
+    /** Records a failed launch in the pod (removes it with --rm) and returns the error to throw. */
+    private static LaunchException failed(PodLease lease, PodManifest manifest, int code, String message) throws IOException {
+        Pods.finish(lease, new PodExit(code, PodExit.LAUNCH_FAILED, Instant.now(), message), manifest.removeOnExit());
+        return new LaunchException(code, message);
+    }
+
+    private record OciError(String message, int exitCode) {
+    }
+
+    /** The last error jrun-oci logged (--log-format json), with its exit code; null if none. */
+    private static OciError ociError(Path log) {
+        try {
+            OciError last = null;
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                JsonNode n = JsonTrees.read(line.getBytes(StandardCharsets.UTF_8));
+                if ("error".equals(n.path("level").asText())) {
+                    last = new OciError(n.path("msg").asText(), n.path("exitCode").asInt(LaunchException.JRUN_ERROR));
+                }
+            }
+            return last;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Optional<Path> containerCgroup(Path containerDir) throws IOException {
+        JsonNode record = JsonTrees.read(Files.readAllBytes(containerDir.resolve("container.json")));
+        String cgroup = record.path("cgroup").asText(null);
+        return cgroup == null || cgroup.isEmpty() ? Optional.empty() : Optional.of(Path.of(cgroup));
+    }
+
+    private static String readLine(int fd) throws IOException {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        while (text.indexOf("\n") < 0) {
+            int n = FileSyscalls.read(fd, buffer, 0, buffer.length);
+            if (n == 0) {
+                break;
+            }
+            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        int end = text.indexOf("\n");
+        return end < 0 ? text.toString() : text.substring(0, end);
+    }
+
+    private static String readAll(int fd) throws IOException {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        int n;
+        while ((n = FileSyscalls.read(fd, buffer, 0, buffer.length)) > 0) {
+            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return text.toString();
+    }
+
+    // ---------------------------------------------------------------- after the app
+
+    /**
+     * conmon's exit command ({@code jrun cleanup UUID}): once conmon has let go of the pod,
+     * records exit.json from conmon's exit file, deletes the container from jrun-oci's state,
+     * removes the cgroup, removes the pod with --rm, and removes the exit file. A pod that was
+     * never launched is its launching jrun's to record (conmon runs this after a failed create
+     * too). Does nothing while the app still runs.
+     */
+    static void cleanup(Path stateDir, PodStore store, String uuid) throws IOException {
+        Optional<PodStatus> found = store.locate(uuid);
+        if (found.isPresent() && found.get().process() == null) {
+            return;
+        }
+        Optional<PodExit> exit = ConmonRecord.exit(store.root(), uuid);
+        if (found.isPresent() && exit.isEmpty() && PodStore.appAlive(found.get().process())) {
+            return; // not conmon's exit: nothing to record yet
+        }
+        Optional<PodLease> taken = store.takeOver(uuid);
+        if (taken.isPresent()) {
+            try (PodLease lease = taken.get()) {
+                PodStatus pod = store.locate(uuid).orElseThrow();
+                Optional<PodCgroup> cgroup = PodCgroupRecord.of(pod);
+                if (!Files.exists(lease.dir().resolve("exit.json")) && exit.isPresent()) {
+                    PodExit recorded = exit.get();
+                    if (cgroup.isPresent() && cgroup.get().exists() && cgroup.get().oomKills() > 0) {
+                        recorded = new PodExit(recorded.exitCode(), PodExit.OOM, recorded.exited(), null);
+                    }
+                    lease.exited(recorded);
+                }
+                deleteContainer(stateDir, uuid);
+                cgroup.ifPresent(PodCgroupRecord::remove);
+                if (pod.manifest() != null && pod.manifest().removeOnExit()) {
+                    lease.remove();
+                }
+            }
+        } else {
+            deleteContainer(stateDir, uuid);
+        }
+        Files.deleteIfExists(ConmonRecord.exitFile(store.root(), uuid));
+    }
+
+    /** Deletes the pod's container from jrun-oci's state (and with it its cgroup), if it is there. */
+    private static void deleteContainer(Path stateDir, String uuid) throws IOException {
+        Path root = stateDir.resolve(OCI_ROOT);
+        if (!Files.isDirectory(root.resolve(uuid))) {
+            return;
+        }
+        try {
+            Delete.run(OciRoot.open(root), uuid, true).forEach(System.err::println);
+        } catch (OciException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * gc's part: the jrun-oci state and exit files of pods that no longer exist (their conmon
+     * was killed, so no exit command ran).
+     */
+    static void sweep(Path stateDir, PodStore store) throws IOException {
+        for (Path dir : entries(stateDir.resolve(OCI_ROOT))) {
+            String uuid = dir.getFileName().toString();
+            if (Files.isDirectory(dir) && !uuid.startsWith(".") && store.locate(uuid).isEmpty()) {
+                deleteContainer(stateDir, uuid);
+            }
+        }
+        for (Path file : entries(store.root().resolve(ConmonRecord.EXITS))) {
+            if (store.locate(file.getFileName().toString()).isEmpty()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static List<Path> entries(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+    }
+}
