@@ -21,9 +21,9 @@ log() { echo "build-guest.sh: $*" >&2; }
 
 # What the guest is made of. systemd as PID 1 and Debian's own 6.1 kernel (linux-image-amd64:
 # the cloud flavour has no 9p) are the point; dbus for systemd-run and systemctl as on any
-# systemd host; the rest is what the tests use.
+# systemd host; conmon supervises `jrun run -d`'s pods; the rest is what the tests use.
 packages=(systemd systemd-sysv udev kmod dbus linux-image-amd64 initramfs-tools
-  iproute2 busybox-static procps util-linux e2fsprogs)
+  iproute2 busybox-static procps util-linux e2fsprogs conmon)
 # Loaded by the initramfs (their dependencies too): the root disk is virtio-blk, the shares are
 # 9p over virtio. Debian builds all of them as modules.
 initramfs_modules=(virtio_pci virtio_blk virtio_console virtio_rng ext4 9p 9pnet_virtio)

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jrun.images.oci.JsonTrees;
 import io.jrun.linux.ErrnoException;
 import io.jrun.linux.FileSyscalls;
+import io.jrun.linux.Mounts;
+import io.jrun.linux.Namespaces;
 import io.jrun.linux.OpenFlags;
 import io.jrun.linux.Pipes;
 import io.jrun.linux.Processes;
@@ -118,6 +120,59 @@ public final class Conmon {
     private Conmon() {
     }
 
+    /** The memory controller's cgroup v1 hierarchy, on a host with one (hybrid or legacy layout). */
+    private static final Path MEMORY_V1 = Path.of("/sys/fs/cgroup/memory");
+
+    /**
+     * posix_spawns conmon. Where a cgroup v1 memory hierarchy is mounted (a hybrid host, like
+     * this project's), conmon would register an OOM eventfd in the app's v1 memory cgroup
+     * (a write to its {@code cgroup.event_control}; conmon decides v1 from /sys/fs/cgroup not
+     * being cgroup2): jrun keeps to cgroup v2 and writes nothing there. So conmon is spawned from
+     * a throw-away thread with a mount namespace of its own, in which an empty read-only tmpfs
+     * covers that hierarchy: conmon finds no v1 memory cgroup and watches no OOM there (jrun
+     * reads OOM kills from cgroup v2's memory.events). The namespace goes with conmon and its
+     * children; the host's mounts are untouched. On a cgroup v2 host conmon is spawned as is.
+     */
+    private static long spawnOutOfCgroupV1(List<String> argv, List<String> env, Spawn.FileActions actions)
+            throws ErrnoException {
+        if (!Files.isRegularFile(MEMORY_V1.resolve("cgroup.event_control"))) {
+            return Spawn.spawn(argv.getFirst(), argv, env, actions, 0, 0);
+        }
+        long[] pid = {0};
+        Throwable[] failure = {null};
+        Thread spawner = Thread.ofPlatform().name("jrun-conmon-spawn").unstarted(() -> {
+            try {
+                Namespaces.unshare(Namespaces.CLONE_NEWNS); // this thread's own, CLONE_FS implied
+                Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
+                Mounts.mount("jrun", MEMORY_V1.toString(), "tmpfs", Mounts.MS_RDONLY | Mounts.MS_NOSUID | Mounts.MS_NODEV
+                        | Mounts.MS_NOEXEC, "size=4k,mode=555");
+                pid[0] = Spawn.spawn(argv.getFirst(), argv, env, actions, 0, 0);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        spawner.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                spawner.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof ErrnoException e) {
+            throw e;
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException("cannot spawn conmon: " + failure[0].getMessage(), failure[0]);
+        }
+        return pid[0];
+    }
+
     /**
      * Launches the prepared pod under conmon and starts its app; returns once the app runs.
      * The lease is let go of (conmon holds the pod's lock now). On failure the pod is recorded
@@ -174,7 +229,7 @@ public final class Conmon {
                     .closeFrom(LOCK_FD + 1);
             long first;
             try {
-                first = Spawn.spawn(argv.getFirst(), argv, env, actions, 0, 0);
+                first = spawnOutOfCgroupV1(argv, env, actions);
             } catch (ErrnoException e) {
                 throw failed(lease, manifest, LaunchException.JRUN_ERROR, "cannot start conmon " + argv.getFirst()
                         + ": " + e.getMessage());

@@ -78,6 +78,15 @@ class ConmonSupervisionTest {
         long conmon = ProcessHandle.of(app).flatMap(ProcessHandle::parent).orElseThrow().pid();
         assertThat(comm(conmon)).as("the app's parent").isEqualTo("conmon");
         assertThat(Files.readString(pod.resolve("conmon.pid")).strip()).isEqualTo(Long.toString(conmon));
+        if (Files.isRegularFile(Path.of("/sys/fs/cgroup/memory/cgroup.event_control"))) {
+            // this hybrid host: conmon must not register its OOM eventfd in the app's cgroup v1
+            // memory hierarchy, which belongs to the machine; in its mount namespace a tmpfs covers it
+            String memory = Files.readAllLines(Path.of("/proc/" + conmon + "/mountinfo")).stream()
+                    .filter(l -> l.split(" ")[4].equals("/sys/fs/cgroup/memory")).reduce((a, b) -> b).orElse("");
+            assertThat(memory).as("conmon's view of /sys/fs/cgroup/memory").contains(" - tmpfs ");
+            assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).as("the host's own view")
+                    .contains(" /sys/fs/cgroup/memory rw").doesNotContain(" /sys/fs/cgroup/memory ro,");
+        }
         Path cgroup = Path.of(Files.readString(pod.resolve("cgroup")).strip());
         assertThat(Files.readAllLines(cgroup.resolve("cgroup.procs"))).as("only the app in the pod's cgroup")
                 .containsExactly(Long.toString(app));
