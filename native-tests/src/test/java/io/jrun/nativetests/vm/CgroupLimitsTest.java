@@ -116,7 +116,7 @@ class CgroupLimitsTest {
         JrunCli.Result r = jrun.run("run", "--rm", "--cpuset-cpus", "4095", busybox, "echo", "ran");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
         assertThat(r.stdout()).as("the app never ran").isEmpty();
-        assertThat(r.stderr()).startsWith("jrun: cannot apply --cpuset-cpus: writing '4095' to ").endsWith("\n");
+        assertThat(r.stderr()).startsWith("jrun: cannot apply --cpuset-cpus (linux.resources.cpu.cpus): writing '4095' to ").endsWith("\n");
         assertThat(r.stderr().lines().toList()).as(r.toString()).hasSize(1);
         assertThat(entries("run")).as("no pod left").isEqualTo(runBefore);
         assertThat(entries("prepare")).as("no pod left being prepared").isEmpty();
