@@ -77,6 +77,9 @@ rootfs=$work/rootfs
 mkdir -p "$work/debs"
 log "building the box from: ${sources[*]}"
 
+# The box keeps no man pages (path-exclude, in the box's dpkg configuration too), but
+# openjdk-17-jre-headless, which Debian's maven pulls in, fails in its postinst without
+# /usr/share/man/man1: the box has the directory, empty, in both modes.
 # grub-pc asks where to install itself; there is no disk yet (the first boot installs it).
 # After the box's own packages, the customize hooks download what setup.sh would install into
 # it (the box's own .debs removed first) and copy those out as the box's package repository;
@@ -91,6 +94,7 @@ unshare --mount --propagation private -- mmdebstrap --mode=root --variant=minbas
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --essential-hook='printf "%s\n" "grub-pc grub-pc/install_devices multiselect" "grub-pc grub-pc/install_devices_empty boolean true" | chroot "$1" debconf-set-selections' \
   --customize-hook='chroot "$1" apt-get clean' \
+  --customize-hook='mkdir -p "$1/usr/share/man/man1"' \
   --customize-hook="chroot \"\$1\" apt-get install --download-only -y -qq ${setup_packages[*]}" \
   --customize-hook="sync-out /var/cache/apt/archives $work/debs" \
   "${preinstall[@]}" \
