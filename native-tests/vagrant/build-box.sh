@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# build-box.sh: builds a Vagrant box for the libvirt provider like Debian's debian/bookworm64,
-# from Debian packages only, and the Debian packages that scripts/setup.sh installs into it,
-# for a box that reaches no Debian mirror. Caches both under $JRUN_VM_CACHE (or .build/vm) in
-# vagrant-box-HASH/, HASH over this script and setup.sh's package list; builds only when that
-# directory is missing. Prints the directory on stdout; progress and timings go to stderr.
+# build-box.sh [--stock]: builds a Vagrant box for the libvirt provider like Debian's
+# debian/bookworm64, from Debian packages only, and the Debian packages that scripts/setup.sh
+# installs into it, for a box that reaches no Debian mirror. Caches both under $JRUN_VM_CACHE
+# (or .build/vm) in vagrant-box-MODE-HASH/, HASH over this script and setup.sh's package list;
+# builds only when that directory is missing. Prints the directory on stdout; progress and
+# timings go to stderr.
+#
+# By default (MODE "ready") setup.sh's packages are installed in the box here, where dpkg runs
+# natively, so that provision.sh's setup.sh finds them all and installs nothing: under TCG on a
+# busy 2-core host, apt installing them in the box took over 95 minutes (one update-initramfs
+# alone over 55). --stock (MODE "stock") leaves them out, as in Debian's own box, and the box
+# installs them from debs/ when provisioned: a user's path with a stock box, slow under TCG.
 #
 #   debian-bookworm64.box  the box: metadata.json and box.img (qcow2, a 20 GB disk: an MBR
 #                          partition table, one ext4 root partition, GRUB in the MBR)
@@ -30,6 +37,12 @@ log() { echo "build-box.sh: $*" >&2; }
 packages=(systemd systemd-sysv udev kmod dbus linux-image-amd64 initramfs-tools grub-pc
   ifupdown isc-dhcp-client iproute2 openssh-server sudo rsync procps ca-certificates)
 disk_gb=20
+mode=ready
+case ${1:-} in
+  --stock) mode=stock ;;
+  '') ;;
+  *) die "unknown option $1 (usage: build-box.sh [--stock])" ;;
+esac
 
 [ "$(id -u)" = 0 ] || die "run as root (mmdebstrap's root mode, the box's root-owned tree)"
 for tool in mmdebstrap mke2fs sfdisk qemu-img qemu-system-x86_64 dpkg-scanpackages; do
@@ -40,7 +53,7 @@ vagrant_pub=$(dpkg -L vagrant 2>/dev/null | grep '/keys/vagrant\.pub$' | head -n
 mapfile -t setup_packages < <("$vm_repo/scripts/setup.sh" --list)
 
 hash=$( { sha256sum <"$0"; printf '%s\n' "${setup_packages[@]}"; } | sha256sum | cut -c1-16)
-box_dir=$vm_cache/vagrant-box-$hash
+box_dir=$vm_cache/vagrant-box-$mode-$hash
 built() { [ -s "$box_dir/debian-bookworm64.box" ] && [ -s "$box_dir/debs/Packages" ]; }
 vm_build_once box "$box_dir" "$vm_cache/vagrant-box.lock" built
 
@@ -64,17 +77,27 @@ rootfs=$work/rootfs
 mkdir -p "$work/debs"
 log "building the box from: ${sources[*]}"
 
+# The box keeps no man pages (path-exclude, in the box's dpkg configuration too), but
+# openjdk-17-jre-headless, which Debian's maven pulls in, fails in its postinst without
+# /usr/share/man/man1: the box has the directory, empty, in both modes.
 # grub-pc asks where to install itself; there is no disk yet (the first boot installs it).
 # After the box's own packages, the customize hooks download what setup.sh would install into
-# it (the box's own .debs removed first) and copy those out as the box's package repository.
+# it (the box's own .debs removed first) and copy those out as the box's package repository;
+# unless --stock, they are then installed from that download (no second one).
+preinstall=(--customize-hook=true)
+[ "$mode" = stock ] || preinstall=(
+  --customize-hook="chroot \"\$1\" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${setup_packages[*]}"
+  --customize-hook='chroot "$1" apt-get clean')
 unshare --mount --propagation private -- mmdebstrap --mode=root --variant=minbase \
   --include="$(IFS=,; echo "${packages[*]}")" \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --essential-hook='printf "%s\n" "grub-pc grub-pc/install_devices multiselect" "grub-pc grub-pc/install_devices_empty boolean true" | chroot "$1" debconf-set-selections' \
   --customize-hook='chroot "$1" apt-get clean' \
+  --customize-hook='mkdir -p "$1/usr/share/man/man1"' \
   --customize-hook="chroot \"\$1\" apt-get install --download-only -y -qq ${setup_packages[*]}" \
   --customize-hook="sync-out /var/cache/apt/archives $work/debs" \
+  "${preinstall[@]}" \
   bookworm "$rootfs" "${sources[@]}" 2>&1 | sed 's/^/  mmdebstrap: /' >&2 \
   || die "mmdebstrap failed (its output is above)"
 log "mmdebstrap done after $(vm_secs "$start" "$(vm_now)") s"
@@ -188,9 +211,10 @@ printf '{"provider": "libvirt", "format": "qcow2", "virtual_size": %d}\n' "$disk
 tar -cf "$work/debian-bookworm64.box" -C "$work/box" metadata.json box.img
 rm -rf "$work/box"
 
-find "$vm_cache" -mindepth 1 -maxdepth 1 -name 'vagrant-box-*' -exec rm -rf {} +
+find "$vm_cache" -mindepth 1 -maxdepth 1 -name "vagrant-box-$mode-*" -exec rm -rf {} +
+rm -rf "$vm_cache"/vagrant-box-[0-9a-f]*   # from before the two modes
 chmod 0755 "$work"
 mv "$work" "$box_dir"
 trap - EXIT
-log "box built in $(vm_secs "$start" "$(vm_now)") s: $box_dir (kernel $kver, box $(du -sh "$box_dir/debian-bookworm64.box" | cut -f1))"
+log "box ($mode) built in $(vm_secs "$start" "$(vm_now)") s: $box_dir (kernel $kver, box $(du -sh "$box_dir/debian-bookworm64.box" | cut -f1))"
 echo "$box_dir"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vagrant-test.sh [--timeout S]: runs vagrant/ as a user would, end to end, on this machine:
+# vagrant-test.sh [--timeout S] [--stock-box]: runs vagrant/ as a user would, end to end, here:
 # `vagrant up` of the project's Vagrantfile, unchanged, provisions a Debian 12 box and runs the
 # VM group in it (native-tests/vm/vm-tests.sh --here); then `vagrant provision --provision-with
 # setup` runs the provisioning again, which must change nothing. Passes when the group ends
@@ -9,7 +9,10 @@
 #     started: policy-rc.d forbids it while apt runs), and what scripts/setup.sh installs.
 #  2. Builds jrun on this machine once, so that ~/.m2 holds what the build in the box needs.
 #  3. Builds the box, debian/bookworm64 for libvirt, from Debian's packages (build-box.sh;
-#     cached), with a flat apt repository of the packages setup.sh installs into it.
+#     cached), with a flat apt repository of the packages setup.sh installs into it. By default
+#     the box has those packages installed already (apt in the emulated box is far too slow
+#     here), so setup.sh in the box only checks them; --stock-box gives it none, as Debian's
+#     own box, and setup.sh installs them in the box from that repository.
 #  4. In a network and mount namespace of its own (unshare): a tmpfs on /run and private
 #     copies of libvirt's directories, the cgroup mounts detached (libvirt must not touch this
 #     host's cgroup v1 hierarchies), libvirtd started by hand (PID 1 is not systemd; qemu's
@@ -246,11 +249,12 @@ if [ "${1:-}" = --inside ]; then
 fi
 
 # ---- on the host ------------------------------------------------------------------------------
-timeout=7200
+timeout=7200 box_opts=()
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
-    *) die "unknown option $1 (usage: vagrant-test.sh [--timeout S])" ;;
+    --stock-box) box_opts=(--stock); shift ;;
+    *) die "unknown option $1 (usage: vagrant-test.sh [--timeout S] [--stock-box])" ;;
   esac
 done
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout $timeout: not a number of seconds"
@@ -294,7 +298,7 @@ m2=$(realpath -e "${JRUN_M2_REPOSITORY:-$HOME/.m2/repository}") || die "no Maven
 
 # 3. The box.
 box_start=$(vm_now)
-box=$("$here/build-box.sh") || die "the box could not be built (build-box.sh's output is above)"
+box=$("$here/build-box.sh" "${box_opts[@]}") || die "the box could not be built (build-box.sh's output is above)"
 box_secs=$(vm_secs "$box_start" "$(vm_now)")
 
 # 4. The run, in namespaces of its own.
