@@ -1,7 +1,6 @@
 package io.jrun.nativetests.cgroup;
 
 import io.jrun.nativetests.fetch.JrunCli;
-import io.jrun.nativetests.harness.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,9 +26,7 @@ class SdNotifyErrorsTest {
     @BeforeAll
     static void image() throws Exception {
         jrun = new JrunCli(state);
-        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
-        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
-        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        busybox = jrun.fetchBusybox();
     }
 
     @Test

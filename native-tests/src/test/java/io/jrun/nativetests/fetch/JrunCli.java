@@ -50,6 +50,17 @@ public record JrunCli(Path stateDir, Map<String, String> env) {
         return pb;
     }
 
+    /**
+     * {@code jrun fetch -q} of the busybox test image into this state directory, which must
+     * succeed; returns the image's reference for {@code jrun run}.
+     */
+    public String fetchBusybox() throws IOException, InterruptedException {
+        String busybox = "oci:" + io.jrun.nativetests.harness.TestImages.layout("busybox") + ":latest";
+        Result fetched = run("fetch", "-q", busybox);
+        org.assertj.core.api.Assertions.assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        return busybox;
+    }
+
     public Result run(String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("jrun-out", ".txt");
         Path err = Files.createTempFile("jrun-err", ".txt");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.HostLeftAsItWas;
-import io.jrun.nativetests.harness.TestImages;
 import io.jrun.nativetests.harness.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,9 +38,7 @@ class ConmonSupervisionTest {
     static void image() throws Exception {
         Tools.require("conmon");
         jrun = new JrunCli(state);
-        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
-        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
-        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        busybox = jrun.fetchBusybox();
     }
 
     @AfterEach

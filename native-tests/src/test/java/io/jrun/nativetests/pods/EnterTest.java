@@ -2,7 +2,6 @@ package io.jrun.nativetests.pods;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.nativetests.fetch.JrunCli;
-import io.jrun.nativetests.harness.TestImages;
 import static io.jrun.nativetests.harness.ContainerFiles.awaitFile;
 import io.jrun.nativetests.harness.TmuxTerminal;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,9 +48,7 @@ class EnterTest {
     @BeforeAll
     static void images() throws Exception {
         jrun = new JrunCli(state);
-        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
-        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
-        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        busybox = jrun.fetchBusybox();
     }
 
     /**

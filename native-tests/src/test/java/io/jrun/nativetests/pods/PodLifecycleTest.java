@@ -3,7 +3,6 @@ package io.jrun.nativetests.pods;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrun.nativetests.fetch.JrunCli;
-import io.jrun.nativetests.harness.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +42,7 @@ class PodLifecycleTest {
     @BeforeAll
     static void image() throws Exception {
         jrun = new JrunCli(state);
-        busybox = "oci:" + TestImages.layout("busybox") + ":latest";
-        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
-        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        busybox = jrun.fetchBusybox();
     }
 
     @AfterEach

@@ -2,7 +2,6 @@ package io.jrun.nativetests.security;
 
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.HostLeftAsItWas;
-import io.jrun.nativetests.harness.TestImages;
 import io.jrun.nativetests.harness.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,9 +77,7 @@ class StoreModesTest {
         Files.setPosixFilePermissions(top, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path state = top.resolve("state");
         JrunCli jrun = new JrunCli(state);
-        String busybox = "oci:" + TestImages.layout("busybox") + ":latest";
-        JrunCli.Result fetched = jrun.run("fetch", "-q", busybox);
-        assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
+        String busybox = jrun.fetchBusybox();
         Path uuidFile = top.resolve("uuid");
         JrunCli.Result run = jrun.run("run", "--uuid-file-save", uuidFile.toString(), busybox, "sh", "-c",
                 "cp /bin/busybox /srv/busybox-suid && chmod 4755 /srv/busybox-suid");
