@@ -23,17 +23,10 @@ PEERS_DIR=${PEERS_DIR:-$(cd "$REPO/.." && pwd)/shared/peers}
 JRUN=${JRUN:-$REPO/jrun}
 RUNS=${BENCH_RUNS:-10}; WARMUP=${BENCH_WARMUP:-2}; PODS=${BENCH_PODS:-100}
 
-[ "$(id -u)" = 0 ] || die "run as root"
-for c in hyperfine podman crun conmon jq; do
-  command -v "$c" >/dev/null || die "missing $c: run scripts/setup.sh"
-done
-[ -x "$PEERS_DIR/bench-peers.sh" ] || die "no peers scripts at $PEERS_DIR: set PEERS_DIR"
-[ -f "$REPO/runtime/target/jrun.jar" ] || die "jrun is not built: run scripts/build.sh"
+. "$here/lib.sh"
+bench_check hyperfine podman crun conmon jq
 . "$PEERS_DIR/common.sh"
-[ -d "$IMAGES/busybox" ] || "$PEERS_DIR/build-images.sh" busybox
-"$PEERS_DIR/bench-peers.sh" prepare >/dev/null
-
-mkdir -p "$OUT"
+bench_peers_ready
 # a short state directory: conmon binds its attach socket at POD/attach, and a socket path has
 # at most 107 bytes (jrun refuses a longer one); $OUT in a worktree is too deep
 store=${BENCH_STORE:-/var/tmp/jrun-detached-bench}

@@ -23,17 +23,10 @@ PEERS_DIR=${PEERS_DIR:-$(cd "$REPO/.." && pwd)/shared/peers}
 JRUN=${JRUN:-$REPO/jrun}
 RUNS=${BENCH_RUNS:-20}; WARMUP=${BENCH_WARMUP:-3}
 
-[ "$(id -u)" = 0 ] || die "run as root"
-for c in hyperfine podman crun runc umoci jq; do
-  command -v "$c" >/dev/null || die "missing $c: run scripts/setup.sh (runc: apt-get install runc)"
-done
-[ -x "$PEERS_DIR/bench-peers.sh" ] || die "no peers scripts at $PEERS_DIR: set PEERS_DIR"
-[ -f "$REPO/runtime/target/jrun.jar" ] || die "jrun is not built: run scripts/build.sh"
+. "$here/lib.sh"
+bench_check hyperfine podman crun runc umoci jq
 . "$PEERS_DIR/common.sh"
-[ -d "$IMAGES/busybox" ] || "$PEERS_DIR/build-images.sh" busybox
-"$PEERS_DIR/bench-peers.sh" prepare >/dev/null
-
-mkdir -p "$OUT"
+bench_peers_ready
 store=$OUT/run-store
 image=oci:$IMAGES/busybox:latest
 "$JRUN" --dir "$store" fetch -q "$image" >/dev/null
