@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # aot-train.sh JAR AOTFILE: makes the JDK 25 AOT cache for JAR by a training run of the
 # commands users run most (fetch, run, image list/inspect/rm/gc), in a throw-away state dir,
-# and, as root with a static busybox, AOTFILE's sibling NAME-pods.aot for the pod commands.
+# and, as root with a static busybox, AOTFILE's siblings NAME-pods.aot for the pod commands and
+# NAME-oci.aot for jrun-oci.
 # The cache is only valid for this JAR at this path with this JDK, so install.sh trains again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,4 +42,19 @@ if [ "$run_too" = true ]; then
     > "$work/train-pods.log" 2>&1 \
     || { cat "$work/train-pods.log" >&2; echo "aot-train: the pods training run failed" >&2; exit 1; }
   echo "AOT cache for the pod commands: $pods_aot ($(du -h "$pods_aot" | cut -f1))"
+fi
+# jrun-oci (conmon's and podman's runtime: one JVM per create, start, state, kill, delete) gets
+# a cache of its own, trained on the OCI lifecycle of a bundle that a jrun pod left behind (its
+# config.json and root), prepared by an untrained JVM as above.
+oci_aot=${aot%.aot}-oci.aot
+rm -f "$oci_aot"
+if [ "$run_too" = true ]; then
+  "$JRUN_JAVA_HOME/bin/java" "${JRUN_JVM_OPTS[@]}" -cp "$jar" io.jrun.cli.Main \
+    --dir "$work/pods" run --name oci-bundle "$image" /bin/busybox sleep 1 > "$work/oci-prepare.log" 2>&1 \
+    || { cat "$work/oci-prepare.log" >&2; echo "aot-train: preparing the jrun-oci training failed" >&2; exit 1; }
+  bundle=$(dirname "$(grep -l '"oci-bundle"' "$work"/pods/pods/*/*/pod.json)")
+  "$JRUN_JAVA_HOME/bin/java" "${JRUN_JVM_OPTS[@]}" -XX:AOTCacheOutput="$oci_aot" -Xlog:aot=error -Xlog:cds=error \
+    -XX:TieredStopAtLevel=1 -Djrun.training.set=oci -cp "$jar" io.jrun.cli.Training "$work/oci-root" "$bundle" > "$work/train-oci.log" 2>&1 \
+    || { cat "$work/train-oci.log" >&2; echo "aot-train: the jrun-oci training run failed" >&2; exit 1; }
+  echo "AOT cache for jrun-oci: $oci_aot ($(du -h "$oci_aot" | cut -f1))"
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install.sh [PREFIX]: installs the built jrun under PREFIX (default /usr/local):
-# PREFIX/lib/jrun/{jrun,jrun.jar,jrun.aot,jrun-pods.aot,find-jdk.sh}, the command PREFIX/bin/jrun and
+# PREFIX/lib/jrun/{jrun,jrun.jar,jrun.aot,jrun-pods.aot,jrun-oci.aot,find-jdk.sh}, the command PREFIX/bin/jrun and
 # PREFIX/bin/jrun-oci, the OCI runtime command line (the same launcher: it looks at its name).
 # The AOT cache is trained again at the installed path, because a cache is only valid for
 # the exact jar path it was made with.
