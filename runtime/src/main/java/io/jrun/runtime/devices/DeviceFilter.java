@@ -1,6 +1,7 @@
 package io.jrun.runtime.devices;
 
 import io.jrun.linux.Bpf;
+import io.jrun.runtime.spec.DeviceRule;
 
 import java.util.List;
 
@@ -33,7 +34,28 @@ final class DeviceFilter {
     // registers
     private static final int R0 = 0, R1 = 1, TYPE = 2, ACCESS = 3, MAJOR = 4, MINOR = 5;
 
+    /** r, w and m as the kernel's BPF_DEVCG_ACC_* bits. */
+    static final int ALL_ACCESS = Bpf.BPF_DEVCG_ACC_MKNOD | Bpf.BPF_DEVCG_ACC_READ | Bpf.BPF_DEVCG_ACC_WRITE;
+
     private DeviceFilter() {
+    }
+
+    /** A rule's access as the kernel's BPF_DEVCG_ACC_* bits. */
+    static int accessBits(DeviceRule rule) {
+        int bits = 0;
+        for (char c : rule.access().toCharArray()) {
+            bits |= switch (c) {
+                case 'm' -> Bpf.BPF_DEVCG_ACC_MKNOD;
+                case 'r' -> Bpf.BPF_DEVCG_ACC_READ;
+                default -> Bpf.BPF_DEVCG_ACC_WRITE;
+            };
+        }
+        return bits;
+    }
+
+    /** Whether the rule matches every device and every access: what it says, it says of everything. */
+    static boolean coversEverything(DeviceRule rule) {
+        return rule.type().equals("a") && rule.major() == null && rule.minor() == null && accessBits(rule) == ALL_ACCESS;
     }
 
     static DeviceProgram compile(List<DeviceRule> rules) {
@@ -59,11 +81,11 @@ final class DeviceFilter {
             if (rule.minor() != null) {
                 asm.jump32(JNE, MINOR, (int) (long) rule.minor(), next);
             }
-            int access = rule.accessBits();
-            if (rule.allow() && access != DeviceRule.ALL_ACCESS) {
+            int access = accessBits(rule);
+            if (rule.allow() && access != ALL_ACCESS) {
                 asm.emit(alu32(AND, ACCESS, ~access));
                 asm.jump32(JNE, ACCESS, 0, next);
-            } else if (!rule.allow() && access != DeviceRule.ALL_ACCESS) {
+            } else if (!rule.allow() && access != ALL_ACCESS) {
                 asm.emit(alu32Register(MOV, R0, ACCESS));
                 asm.emit(alu32(AND, R0, access));
                 asm.jump32(JEQ, R0, 0, next);

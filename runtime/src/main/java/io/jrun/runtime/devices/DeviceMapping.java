@@ -6,6 +6,7 @@ import io.jrun.linux.ErrnoException;
 import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.FileTypes;
 import io.jrun.linux.Stat;
+import io.jrun.runtime.spec.Device;
 
 import java.nio.file.Path;
 
@@ -21,7 +22,7 @@ import java.nio.file.Path;
  * @param node     the node the container gets
  * @param access   what the container may do with it
  */
-public record DeviceMapping(Path hostPath, DeviceNode node, String access) {
+public record DeviceMapping(Path hostPath, Device node, String access) {
 
     /** Parses {@code --device}, as podman does, and reads the host node. */
     public static DeviceMapping parse(String text) {
@@ -77,8 +78,33 @@ public record DeviceMapping(Path hostPath, DeviceNode node, String access) {
             default -> throw new IllegalArgumentException("not a device node" + (stat.isDirectory() ? " but a directory" : "")
                     + ": --device takes a character or block device, such as /dev/fuse");
         };
-        DeviceNode node = new DeviceNode(containerPath, type, stat.rdevMajor(), stat.rdevMinor(), stat.permissions() & 0777, 0, 0);
+        checkContainerPath(containerPath);
+        Device node = new Device(type, containerPath, stat.rdevMajor(), stat.rdevMinor(), stat.permissions() & 0777, 0L, 0L);
         return new DeviceMapping(hostPath, node, access);
+    }
+
+    /**
+     * Where {@code --device} may put a node: in the container's /dev tmpfs only, since the rest
+     * of the root is the image's overlay, mounted {@code nodev}, where a node could not be
+     * opened; and not below /dev/pts, /dev/shm or /dev/mqueue, file systems of their own
+     * mounted over those directories.
+     */
+    static void checkContainerPath(String path) {
+        String normal = path.startsWith("/") ? Path.of(path).normalize().toString() : null;
+        if (normal == null || !normal.equals(path) || !path.startsWith("/dev/") || path.endsWith("/")) {
+            throw new IllegalArgumentException("device path '" + path + "' must be a normal absolute path below /dev"
+                    + " (the container's other files are mounted nodev): for example /dev/fuse");
+        }
+        if (path.startsWith("/dev/.jrun")) {
+            throw new IllegalArgumentException("device path '" + path + "': names starting with .jrun in /dev are jrun's own");
+        }
+        for (String mounted : new String[] {"pts", "shm", "mqueue"}) {
+            String dir = "/dev/" + mounted;
+            if (path.equals(dir) || path.startsWith(dir + "/")) {
+                throw new IllegalArgumentException("device path '" + path + "' lies in " + dir
+                        + ", a file system of its own in the container: choose another path below /dev");
+            }
+        }
     }
 
     /** podman's valid device mode: one to three of r, w, m, none twice. */

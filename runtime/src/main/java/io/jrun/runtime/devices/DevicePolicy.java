@@ -1,13 +1,16 @@
 package io.jrun.runtime.devices;
 
+import io.jrun.runtime.spec.DeviceRule;
+import io.jrun.runtime.spec.Linux;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Which device nodes a container's processes may open and make, enforced by the kernel through
- * a BPF program on the pod's cgroup ({@link #program()}), as runc and crun do on cgroup v2; and
- * the device nodes made in its /dev besides jrun's standard ones.
+ * a BPF program on the pod's cgroup ({@link #program()}), as runc and crun do on cgroup v2. The
+ * nodes themselves are the configuration's {@code linux.devices}, made by the launch.
  *
  * <p>How the rules decide, for one open or mknod of a device: each access it asks for (r, w or
  * m; an open for reading and writing asks for two) is decided by the <em>last</em> rule that
@@ -18,9 +21,8 @@ import java.util.Optional;
  * The kernel answers a denied request with EPERM.
  *
  * @param rules OCI {@code linux.resources.devices} entries, in order
- * @param nodes OCI {@code linux.devices} entries: nodes made in the container's /dev
  */
-public record DevicePolicy(List<DeviceRule> rules, List<DeviceNode> nodes) {
+public record DevicePolicy(List<DeviceRule> rules) {
 
     /**
      * The OCI (runc, crun) default allow-list: /dev/null, zero, full, random, urandom, tty,
@@ -40,23 +42,8 @@ public record DevicePolicy(List<DeviceRule> rules, List<DeviceNode> nodes) {
             DeviceRule.allow("c", 5L, 2L, "rwm"),     // ptmx
             DeviceRule.allow("c", 136L, null, "rwm")); // pts/N
 
-    /** The default: {@link #DEFAULT_RULES} and no nodes beyond jrun's own. */
-    public static final DevicePolicy DEFAULT = new DevicePolicy(DEFAULT_RULES, List.of());
-
-    /** Every device, for reading, writing and mknod ({@code --privileged}): no program at all. */
-    public static final DevicePolicy UNRESTRICTED = new DevicePolicy(List.of(DeviceRule.allow("a", null, null, "rwm")),
-            List.of());
-
     public DevicePolicy {
         rules = List.copyOf(rules);
-        nodes = List.copyOf(nodes);
-        for (int i = 0; i < nodes.size(); i++) {
-            for (int j = 0; j < i; j++) {
-                if (nodes.get(i).path().equals(nodes.get(j).path())) {
-                    throw new IllegalArgumentException("two device nodes at " + nodes.get(i).path() + ": give each its own path");
-                }
-            }
-        }
     }
 
     /**
@@ -67,31 +54,11 @@ public record DevicePolicy(List<DeviceRule> rules, List<DeviceNode> nodes) {
      * says how it may be used (podman writes one per {@code --device}, with its PERMS), so an
      * empty configuration denies every other device.
      */
-    public static DevicePolicy of(io.jrun.runtime.spec.Linux linux) {
+    public static DevicePolicy of(Linux linux) {
         List<DeviceRule> rules = new ArrayList<>();
-        List<io.jrun.runtime.spec.DeviceRule> given = linux.resources() == null ? List.of() : linux.resources().devices();
-        for (io.jrun.runtime.spec.DeviceRule r : given) {
-            rules.add(new DeviceRule(r.allow(), r.type(), r.major(), r.minor(), r.access()));
-        }
+        rules.addAll(linux.resources() == null ? List.of() : linux.resources().devices());
         rules.addAll(DEFAULT_RULES.subList(1, DEFAULT_RULES.size()));
-        return new DevicePolicy(rules, List.of());
-    }
-
-    /** {@code --privileged}'s policy, or the default. */
-    public static DevicePolicy forRun(boolean privileged) {
-        return privileged ? UNRESTRICTED : DEFAULT;
-    }
-
-    /**
-     * This policy with {@code node} made in /dev and allowed for {@code access} (podman's
-     * {@code --device}): a rule at the end, so it wins over the rules before it.
-     */
-    public DevicePolicy withDevice(DeviceNode node, String access) {
-        List<DeviceRule> moreRules = new ArrayList<>(rules);
-        moreRules.add(DeviceRule.allow(node.type(), node.major(), node.minor(), access));
-        List<DeviceNode> moreNodes = new ArrayList<>(nodes);
-        moreNodes.add(node);
-        return new DevicePolicy(moreRules, moreNodes);
+        return new DevicePolicy(rules);
     }
 
     /** Whether every device is allowed for every access: then no program is needed (and none attached). */
@@ -116,7 +83,7 @@ public record DevicePolicy(List<DeviceRule> rules, List<DeviceNode> nodes) {
     /** The index of the last rule that matches every device and access, or -1: no rule before it matters. */
     static int lastCatchAll(List<DeviceRule> rules) {
         for (int i = rules.size() - 1; i >= 0; i--) {
-            if (rules.get(i).coversEverything()) {
+            if (DeviceFilter.coversEverything(rules.get(i))) {
                 return i;
             }
         }

@@ -15,7 +15,6 @@ import io.jrun.runtime.spec.ConsoleSize;
 import io.jrun.runtime.spec.Device;
 import io.jrun.runtime.spec.DeviceRule;
 import io.jrun.runtime.devices.DeviceMapping;
-import io.jrun.runtime.devices.DeviceNode;
 import io.jrun.runtime.spec.Linux;
 import io.jrun.runtime.spec.Mount;
 import io.jrun.runtime.spec.Namespace;
@@ -138,10 +137,10 @@ public final class SpecPreparer {
             }
         }
         for (DeviceMapping d : request.devices()) {
-            DeviceNode n = d.node();
+            Device n = d.node();
             nodes.removeIf(host -> host.path().equals(n.path()));
-            nodes.add(new Device(n.type(), n.path(), n.major(), n.minor(), n.fileMode(), n.uid(), n.gid()));
-            resources.device(new DeviceRule(true, n.type(), n.major(), n.minor(), d.access()));
+            nodes.add(n);
+            resources.device(DeviceRule.allow(n.type(), n.major(), n.minor(), d.access()));
         }
         linux.devices(nodes);
         linux.resources(resources.build());

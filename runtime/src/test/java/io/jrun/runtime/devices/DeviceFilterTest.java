@@ -3,6 +3,7 @@ package io.jrun.runtime.devices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrun.linux.Bpf;
+import io.jrun.runtime.spec.DeviceRule;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Test;
  * default deny) for every request of a grid of devices and accesses.
  */
 class DeviceFilterTest {
+    /** What a configuration with no rules of its own gets: the default allow-list, the rest denied. */
+    static final DevicePolicy DEFAULT = new DevicePolicy(DevicePolicy.DEFAULT_RULES);
+
     private static final int M = Bpf.BPF_DEVCG_ACC_MKNOD, R = Bpf.BPF_DEVCG_ACC_READ, W = Bpf.BPF_DEVCG_ACC_WRITE;
     private static final long[] NUMBERS = {0, 1, 2, 3, 5, 7, 136, 254, 4095, 0x7fffffffL, 0x80000000L, 0xffffffffL};
 
@@ -42,7 +46,7 @@ class DeviceFilterTest {
             for (DeviceRule rule : rules.reversed()) {
                 boolean matches = (rule.type().equals("a") || rule.type().charAt(0) == type)
                         && (rule.major() == null || rule.major() == major) && (rule.minor() == null || rule.minor() == minor)
-                        && (rule.accessBits() & bit) != 0;
+                        && (DeviceFilter.accessBits(rule) & bit) != 0;
                 if (matches) {
                     allowed = rule.allow();
                     break;
@@ -56,7 +60,7 @@ class DeviceFilterTest {
     }
 
     static void assertSameAsReference(List<DeviceRule> rules) {
-        DevicePolicy policy = new DevicePolicy(rules, List.of());
+        DevicePolicy policy = new DevicePolicy(rules);
         for (char type : new char[] {'b', 'c'}) {
             for (long major : NUMBERS) {
                 for (long minor : NUMBERS) {
@@ -72,7 +76,7 @@ class DeviceFilterTest {
 
     @Test
     void theDefaultAllowsTheStandardDevicesAndNothingElse() {
-        DevicePolicy d = DevicePolicy.DEFAULT;
+        DevicePolicy d = DEFAULT;
         for (long[] device : new long[][] {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}, {136, 0}, {136, 4095}}) {
             for (int access : new int[] {R, W, R | W, M, R | W | M}) {
                 assertThat(allows(d, 'c', device[0], device[1], access)).as("c %d:%d %d", device[0], device[1], access).isTrue();
@@ -89,7 +93,9 @@ class DeviceFilterTest {
 
     @Test
     void anAddedDeviceIsAllowedForItsAccessOnly() {
-        DevicePolicy p = DevicePolicy.DEFAULT.withDevice(new DeviceNode("/dev/fuse", "c", 10, 229, 0600, 0, 0), "rw");
+        List<DeviceRule> rules = new ArrayList<>(DevicePolicy.DEFAULT_RULES);
+        rules.add(DeviceRule.allow("c", 10L, 229L, "rw")); // podman's rule for --device /dev/fuse:rw
+        DevicePolicy p = new DevicePolicy(rules);
         assertThat(allows(p, 'c', 10, 229, R | W)).isTrue();
         assertThat(allows(p, 'c', 10, 229, M)).isFalse();
         assertThat(allows(p, 'c', 10, 229, R | M)).as("r allowed, m not: denied").isFalse();
@@ -100,20 +106,19 @@ class DeviceFilterTest {
 
     @Test
     void unrestrictedNeedsNoProgramAndAnythingElseGetsOne() {
-        assertThat(DevicePolicy.UNRESTRICTED.allowsAll()).isTrue();
-        assertThat(DevicePolicy.UNRESTRICTED.program()).isEmpty();
-        assertThat(DevicePolicy.forRun(true)).isEqualTo(DevicePolicy.UNRESTRICTED);
-        assertThat(DevicePolicy.forRun(false)).isEqualTo(DevicePolicy.DEFAULT);
+        DevicePolicy unrestricted = new DevicePolicy(List.of(DeviceRule.allow("a", null, null, "rwm"))); // --privileged
+        assertThat(unrestricted.allowsAll()).isTrue();
+        assertThat(unrestricted.program()).isEmpty();
         DeviceRule allowAll = DeviceRule.allow("a", null, null, "rwm");
         DeviceRule denyAll = new DeviceRule(false, null, null, null, null);
         DeviceRule denyNullWrites = new DeviceRule(false, "c", 1L, 3L, "w");
-        assertThat(new DevicePolicy(List.of(denyAll, allowAll), List.of()).allowsAll()).isTrue();
-        assertThat(new DevicePolicy(List.of(allowAll, DeviceRule.allow("c", 1L, 3L, "r")), List.of()).allowsAll()).isTrue();
-        assertThat(new DevicePolicy(List.of(allowAll, denyAll), List.of()).allowsAll()).isFalse();
-        assertThat(new DevicePolicy(List.of(allowAll, denyNullWrites), List.of()).allowsAll()).isFalse();
-        assertThat(new DevicePolicy(List.of(), List.of()).allowsAll()).as("no rule: default deny").isFalse();
-        assertThat(DevicePolicy.DEFAULT.allowsAll()).isFalse();
-        DevicePolicy nullReadOnly = new DevicePolicy(List.of(allowAll, denyNullWrites), List.of());
+        assertThat(new DevicePolicy(List.of(denyAll, allowAll)).allowsAll()).isTrue();
+        assertThat(new DevicePolicy(List.of(allowAll, DeviceRule.allow("c", 1L, 3L, "r"))).allowsAll()).isTrue();
+        assertThat(new DevicePolicy(List.of(allowAll, denyAll)).allowsAll()).isFalse();
+        assertThat(new DevicePolicy(List.of(allowAll, denyNullWrites)).allowsAll()).isFalse();
+        assertThat(new DevicePolicy(List.of()).allowsAll()).as("no rule: default deny").isFalse();
+        assertThat(DEFAULT.allowsAll()).isFalse();
+        DevicePolicy nullReadOnly = new DevicePolicy(List.of(allowAll, denyNullWrites));
         assertThat(allows(nullReadOnly, 'c', 1, 3, R)).isTrue();
         assertThat(allows(nullReadOnly, 'c', 1, 3, R | W)).isFalse();
         assertThat(allows(nullReadOnly, 'b', 8, 0, R | W | M)).isTrue();
@@ -124,8 +129,8 @@ class DeviceFilterTest {
         DeviceRule allowMem = DeviceRule.allow("c", 1L, 1L, "rwm");
         DeviceRule denyAll = new DeviceRule(false, "a", null, null, "rwm");
         DeviceRule allowNull = DeviceRule.allow("c", 1L, 3L, "rwm");
-        DeviceProgram withDeadRule = new DevicePolicy(List.of(allowMem, denyAll, allowNull), List.of()).program().orElseThrow();
-        DeviceProgram without = new DevicePolicy(List.of(allowNull), List.of()).program().orElseThrow();
+        DeviceProgram withDeadRule = new DevicePolicy(List.of(allowMem, denyAll, allowNull)).program().orElseThrow();
+        DeviceProgram without = new DevicePolicy(List.of(allowNull)).program().orElseThrow();
         assertThat(withDeadRule).isEqualTo(without);
         assertThat(allows(withDeadRule, 'c', 1, 1, R)).isFalse();
     }

@@ -3,6 +3,8 @@ package io.jrun.runtime.devices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrun.runtime.spec.Device;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,14 +17,14 @@ class DeviceMappingTest {
     void theFormsPodmanTakes() {
         DeviceMapping plain = DeviceMapping.parse("/dev/null");
         assertThat(plain.hostPath()).isEqualTo(Path.of("/dev/null"));
-        assertThat(plain.node()).isEqualTo(new DeviceNode("/dev/null", "c", 1, 3, 0666, 0, 0));
+        assertThat(plain.node()).isEqualTo(new Device("c", "/dev/null", 1, 3, 0666, 0L, 0L));
         assertThat(plain.access()).isEqualTo("rwm");
         assertThat(DeviceMapping.parse("/dev/null:r").node().path()).isEqualTo("/dev/null");
         assertThat(DeviceMapping.parse("/dev/null:r").access()).isEqualTo("r");
         assertThat(DeviceMapping.parse("/dev/null:/dev/other").node().path()).isEqualTo("/dev/other");
         assertThat(DeviceMapping.parse("/dev/null:/dev/other").access()).isEqualTo("rwm");
         DeviceMapping full = DeviceMapping.parse("/dev/null:/dev/sub/other:mw");
-        assertThat(full.node().pathInDev()).isEqualTo("sub/other");
+        assertThat(full.node().path()).isEqualTo("/dev/sub/other");
         assertThat(full.access()).isEqualTo("mw");
     }
 
@@ -30,7 +32,7 @@ class DeviceMappingTest {
     void aSymlinkToADeviceIsFollowed(@TempDir Path dir) throws Exception {
         Path link = Files.createSymbolicLink(dir.resolve("link"), Path.of("/dev/null"));
         DeviceMapping m = DeviceMapping.parse(link + ":/dev/linked");
-        assertThat(m.node()).isEqualTo(new DeviceNode("/dev/linked", "c", 1, 3, 0666, 0, 0));
+        assertThat(m.node()).isEqualTo(new Device("c", "/dev/linked", 1, 3, 0666, 0L, 0L));
         assertThat(m.hostPath()).isEqualTo(link);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrun.linux.Bpf;
 import io.jrun.linux.Fd;
+import io.jrun.runtime.spec.DeviceRule;
 
 import java.util.List;
 
@@ -25,7 +26,7 @@ class DeviceProgramKernelTest {
                 List.of(DeviceRule.allow("a", 1L, null, "rw"), new DeviceRule(false, "c", null, 3L, "r"),
                         DeviceRule.allow("b", 0xffffffffL, 0x80000000L, "m")));
         for (List<DeviceRule> rules : lists) {
-            DeviceProgram program = new DevicePolicy(rules, List.of()).program().orElseThrow();
+            DeviceProgram program = new DevicePolicy(rules).program().orElseThrow();
             try (Fd loaded = Bpf.loadCgroupDeviceProgram(program.encoded(), "Apache-2.0", "jrun_test")) {
                 assertThat(Bpf.programId(loaded.value())).as(rules.toString()).isPositive();
             }
