@@ -26,21 +26,16 @@ import java.util.Set;
  * <ol>
  * <li>{@link #create}: the directory, with no limits yet, the controllers the limits need
  *     enabled above it;</li>
- * <li>{@link #enterWholeProcess}: jrun moves itself in (a pid written to cgroup.procs moves
- *     the whole process: a thread cannot join a domain cgroup alone). The setup thread now
- *     unshares CLONE_NEWCGROUP, and the namespace's root is fixed at the pod's cgroup;</li>
- * <li>{@link #returnHome}: another thread, still in the host's cgroup namespace, moves jrun
- *     back at once (a task may not move a process to a cgroup outside its own namespace's
- *     root, so the setup thread could not);</li>
- * <li>{@link #applyLimits} and {@link #attachDevices}, only now that jrun is out (memory.max
- *     or the device policy would otherwise hit the JVM);</li>
+ * <li>{@link CgroupNamespaces#rootedAt}: a cgroup namespace rooted here, made by a helper
+ *     process that moves itself in; jrun itself never enters the pod's cgroup, so no thread of
+ *     the JVM (an embedding application's, another launch's) is ever charged to it or bound by
+ *     its device policy, and launches may overlap;</li>
+ * <li>{@link #applyLimits} and {@link #attachDevices};</li>
  * <li>{@link #place}: the gated app joins it before its gate opens.</li>
  * </ol>
  * The app thus runs in the pod's cgroup from its first instruction and sees that cgroup as "/".
- * What the JVM charges to the cgroup during its short stay (page cache, a few pages) stays
- * charged there: cgroup v2 does not move charges.
  */
-public record PodCgroup(Path dir, Path home, List<CgroupSettings.Setting> settings) {
+public record PodCgroup(Path dir, List<CgroupSettings.Setting> settings) {
 
     /** Accounting controllers enabled for every pod when the parent offers them (usage in jrun status). */
     private static final List<String> ACCOUNTING = List.of("memory", "pids", "cpu");
@@ -90,22 +85,12 @@ public record PodCgroup(Path dir, Path home, List<CgroupSettings.Setting> settin
         }
         Path dir = parent.dir().resolve(name);
         makeDirectory(dir, true);
-        return new PodCgroup(dir, parent.home(), List.copyOf(settings));
+        return new PodCgroup(dir, List.copyOf(settings));
     }
 
     /** The pod's cgroup as recorded, for jrun status and gc (its limits are not needed there). */
     public static PodCgroup at(Path dir) {
-        return new PodCgroup(dir, dir, List.of());
-    }
-
-    /** Moves this whole process (every thread) into the pod's cgroup. */
-    public void enterWholeProcess() throws CgroupException {
-        moveSelf(dir, "the pod's cgroup");
-    }
-
-    /** Moves this whole process back to its own cgroup. */
-    public void returnHome() throws CgroupException {
-        moveSelf(home, "its own cgroup");
+        return new PodCgroup(dir, List.of());
     }
 
     /** Writes the limits; the first that fails ends it, naming the option and the kernel's reason. */
@@ -235,14 +220,6 @@ public record PodCgroup(Path dir, Path home, List<CgroupSettings.Setting> settin
         Path kill = dir.resolve("cgroup.kill");
         if (Files.exists(kill)) {
             CgroupFiles.write(kill, "1");
-        }
-    }
-
-    private void moveSelf(Path to, String what) throws CgroupException {
-        try {
-            CgroupFiles.write(to.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
-        } catch (IOException e) {
-            throw new CgroupException("cannot move jrun into " + what + " " + to + ": " + CgroupFiles.reason(e), e);
         }
     }
 

@@ -52,8 +52,13 @@ final class ContainerSetup {
                                 + " namespace " + join.path() + ": " + e.getMessage() + ": check linux.namespaces", e);
                     }
                 }
-                Namespaces.unshare(plan.unshareFlags());
-                handoff.cgroupNamespaceMade.countDown(); // rooted at the container's cgroup: jrun may leave it now
+                int unshare = plan.unshareFlags();
+                if (handoff.cgroupNsFd >= 0) {
+                    // made beforehand, rooted at the container's cgroup (CgroupNamespaces)
+                    Namespaces.setns(handoff.cgroupNsFd, Namespaces.CLONE_NEWCGROUP);
+                    unshare &= ~Namespaces.CLONE_NEWCGROUP;
+                }
+                Namespaces.unshare(unshare);
                 if ((plan.unshareFlags() & Namespaces.CLONE_NEWNET) != 0) {
                     loopbackUp(); // here: the netlink socket is in this thread's new namespace
                 }
@@ -167,7 +172,6 @@ final class ContainerSetup {
                 }
             }
             handoff.readyToSpawn.countDown();
-            handoff.cgroupNamespaceMade.countDown();
         }
     }
 

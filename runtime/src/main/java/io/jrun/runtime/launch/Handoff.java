@@ -42,13 +42,9 @@ final class Handoff {
     /** The gate keeper has done its part: the child waits in its gate, in its cgroup, with /proc. */
     volatile boolean created;
 
-    // the container's cgroup (see PodCgroup): the setup thread has made its cgroup namespace, and
-    // the launching thread has then moved jrun out of the container's cgroup, written the limits
-    // and attached the device program
+    // the container's cgroup (see PodCgroup), ready before the threads start: the gate keeper
+    // places the app in it
     volatile PodCgroup cgroup;
-    /** The program of the container's device policy, attached with the limits; null for none. */
-    volatile io.jrun.runtime.devices.DeviceProgram devices;
-    final CountDownLatch cgroupNamespaceMade = new CountDownLatch(1);
-    final CountDownLatch cgroupReady = new CountDownLatch(1);
-    volatile Throwable cgroupFailure;
+    /** A cgroup namespace rooted at the container's cgroup, for the setup thread to join, or -1. */
+    volatile int cgroupNsFd = -1;
 }

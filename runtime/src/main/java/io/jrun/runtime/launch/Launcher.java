@@ -66,7 +66,6 @@ public final class Launcher {
         DeviceProgram devices = context.noCgroups() ? null : plan.devicePolicy().program().orElse(null);
         PodCgroup cgroup = cgroup(spec, context, devices != null);
         handoff.cgroup = cgroup;
-        handoff.devices = devices;
         if (cgroup != null) {
             try {
                 context.listener().cgroupMade(cgroup.dir());
@@ -90,29 +89,31 @@ public final class Launcher {
         }
         boolean newCgroupNs = cgroup != null && plan.spec().linux().namespace(Namespace.CGROUP)
                 .map(n -> n.path() == null).orElse(false);
+        Fd cgroupNs = null;
         try {
-            return create(plan, context, handoff, cgroup, newCgroupNs);
+            if (cgroup != null) {
+                try {
+                    cgroupNs = CgroupLaunch.prepare(cgroup, devices, newCgroupNs);
+                } catch (LaunchException e) {
+                    discard(cgroup);
+                    throw e;
+                }
+                handoff.cgroupNsFd = cgroupNs == null ? -1 : cgroupNs.value();
+            }
+            return create(plan, context, handoff, cgroup);
         } finally {
             closeQuietly(pidNs == null ? -1 : pidNs.value());
+            closeQuietly(cgroupNs == null ? -1 : cgroupNs.value());
         }
     }
 
-    private static CreatedContainer create(LaunchPlan plan, LaunchContext context, Handoff handoff, PodCgroup cgroup,
-                                           boolean newCgroupNs) throws LaunchException {
-        if (newCgroupNs) {
-            CgroupLaunch.enter(cgroup); // before the setup thread unshares its cgroup namespace
-        } else if (cgroup != null) {
-            handoff.cgroupNamespaceMade.countDown();
-        }
+    private static CreatedContainer create(LaunchPlan plan, LaunchContext context, Handoff handoff, PodCgroup cgroup)
+            throws LaunchException {
         Thread setup = Thread.ofPlatform().name("jrun-setup").unstarted(() -> ContainerSetup.run(plan, context, handoff));
         Thread keeper = Thread.ofPlatform().name("jrun-gate-keeper").unstarted(() -> GateKeeper.run(plan, context.compat(), handoff));
         try {
-            keeper.start(); // may throw (no thread): nothing has happened yet but the cgroup entered
+            keeper.start(); // may throw (no thread): nothing has happened yet but the cgroup made
         } catch (Throwable t) {
-            if (cgroup != null) {
-                handoff.cgroupNamespaceMade.countDown();
-                CgroupLaunch.leave(cgroup, handoff, false);
-            }
             discard(cgroup);
             throw t;
         }
@@ -121,16 +122,9 @@ public final class Launcher {
         } catch (Throwable t) {
             handoff.setupFailure = t;
             handoff.readyToSpawn.countDown(); // the keeper then ends without doing anything
-            handoff.cgroupNamespaceMade.countDown();
-            if (cgroup != null) {
-                CgroupLaunch.leave(cgroup, handoff, false);
-            }
             Threads.joinUninterruptibly(keeper);
             discard(cgroup);
             throw asLaunchException(t);
-        }
-        if (cgroup != null) {
-            CgroupLaunch.leave(cgroup, handoff, true); // as soon as the setup thread has its cgroup namespace
         }
         Threads.joinUninterruptibly(keeper);
         closeQuietly(handoff.mountNsFd);
@@ -188,8 +182,8 @@ public final class Launcher {
     }
 
     /**
-     * The container's cgroup, made now (empty; its limits are written and its device program
-     * attached once jrun is out of it). {@code devicePolicy}: a program must be attached, so a
+     * The container's cgroup, made now (empty; {@link CgroupLaunch#prepare} then makes its
+     * namespace, writes its limits and attaches its device program). {@code devicePolicy}: a program must be attached, so a
      * container that cannot have a cgroup does not start. Without cgroups at all (the caller's
      * {@link LaunchContext#noCgroups}, podman's cgroups=disabled) nothing confines its devices
      * but the root's nodev and the capabilities, as with crun.
