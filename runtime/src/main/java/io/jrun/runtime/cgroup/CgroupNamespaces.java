@@ -60,7 +60,11 @@ public final class CgroupNamespaces {
             try {
                 input.readEnd().close();
                 output.writeEnd().close();
-                FileSyscalls.write(input.writeEnd().value(), READY.getBytes(StandardCharsets.US_ASCII));
+                try {
+                    FileSyscalls.write(input.writeEnd().value(), READY.getBytes(StandardCharsets.US_ASCII));
+                } catch (ErrnoException ended) {
+                    // EPIPE: the helper is gone already; what it said on its way out follows
+                }
                 String said = readUpTo(output.readEnd().value(), READY.length());
                 if (!said.equals(READY)) {
                     String more = said + readUpTo(output.readEnd().value(), 4096);
