@@ -5,6 +5,8 @@ import io.jrun.images.fetch.FetchListener;
 import io.jrun.nativetests.harness.TestImages;
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.RunningPod;
+import io.jrun.runtime.cgroup.CgroupException;
+import io.jrun.runtime.cgroup.CgroupNamespaces;
 import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.prepare.RunRequest;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Launches that overlap in one JVM, as an embedding application makes them (issue 14): the
@@ -98,5 +101,13 @@ class ConcurrentLaunchTest {
         assertThat(looks.get()).as("the watcher's reads").isGreaterThan(PODS);
         assertThat(results).as("exit code and /proc/self/cgroup of each app").hasSize(PODS).containsOnly("0 0::/");
         assertThat(pods.list()).as("pods left (all ran with --rm)").isEmpty();
+    }
+
+    @Test
+    void aCgroupNamespaceForACgroupThatIsNotThereFailsInOneLineSayingWhy() {
+        Path missing = state.resolve("no-such-cgroup");
+        assertThatThrownBy(() -> CgroupNamespaces.rootedAt(missing)).isInstanceOf(CgroupException.class)
+                .message().startsWith("cannot make the pod's cgroup namespace in " + missing + ": ")
+                .contains("cgroup.procs").doesNotContain("\n");
     }
 }
