@@ -177,6 +177,25 @@ class KubeManifestsTest {
     }
 
     @Test
+    void theSidecarExampleOfTheDocsIsValid() throws Exception {
+        // docs/play.md shows it to users: it must stay a manifest jrun play takes
+        Path doc = Path.of("..", "docs", "play.md");
+        assertThat(doc).as("run from the runtime module").exists();
+        String text = Files.readString(doc);
+        int section = text.indexOf("## A sidecar example");
+        int start = text.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = text.substring(start, text.indexOf("```\n", start));
+        ValidatedPod pod = read(yaml);
+        assertThat(pod.apps()).extracting(KubeContainer::name).containsExactly("prepare", "app", "shipper");
+        KubeContainer app = pod.pod().containers().get(0);
+        KubeContainer shipper = pod.pod().containers().get(1);
+        assertThat(app.command()).containsExactly("httpd", "-f", "-p", "8080", "-h", "/srv/www");
+        assertThat(pod.volume(app.volumeMounts().get(0))).isEqualTo(new KubeVolume.EmptyDir("logs", false, Quantity.parse("32Mi")))
+                .isSameAs(pod.volume(shipper.volumeMounts().get(0)));
+        assertThat(shipper.volumeMounts().get(0).readOnly()).isTrue();
+    }
+
+    @Test
     void aFileOnDiskIsReadAndAMissingOneIsNamed(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("web.yaml");
         Files.writeString(file, SIDECAR);
