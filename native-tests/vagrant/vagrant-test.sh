@@ -200,6 +200,9 @@ Vagrant.configure("2") do |config|
       </mirrors>
     </settings>
     XML
+    # TCG (no KVM here): Maven's JVM with C1 only and the serial collector, as vm-tests.sh runs
+    # the group; C2's compilations cost more emulated CPU than they save in a build this short.
+    echo 'MAVEN_OPTS="\${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"' >/etc/mavenrc
   SHELL
 end
 EOF
