@@ -22,7 +22,8 @@
 #     libvirt's qemu driver (TCG: no usable KVM here) with single-threaded TCG through an
 #     emulator wrapper (multi-threaded TCG crashed the guest's JVM), a plain qemu64 CPU, SMM off
 #     (under TCG the guest hangs after "Welcome to GRUB!" with it), an isolated management
-#     network of its own, and a first provisioner that points apt and Maven at those mirrors.
+#     network of its own, and a first provisioner that points apt and Maven at those mirrors
+#     and runs Maven's JVM with C1 only (/etc/mavenrc).
 #     The guest reaches nothing but that namespace; nothing is added to this machine's own.
 #  5. Tears it all down, whatever happened: vagrant destroy, the volumes, the storage pool, the
 #     network, libvirtd and httpd by their pids; the namespaces end with their last process,
