@@ -10,7 +10,8 @@
 # --here skips 2 and 3 and runs the group on this machine, which must then be such a system
 # itself: the Vagrant box in vagrant/ does so.
 # --select (repeatable) runs only the named test classes of the group, or one method of a class
-# (SystemdUnitsTest, SystemdUnitsTest#aMethod), for iterating: the guest's boot stays, the rest goes.
+# (SystemdUnitsTest, SystemdUnitsTest#aMethod; a method with parameters needs their types, as
+# JUnit selects it: SystemdUnitsTest#aMethod(java.nio.file.Path)), for iterating.
 # The JUnit XML reports land in native-tests/target/vm-reports/. Exits with the group's result
 # (0 when every test passed), 124 on a timeout, 125 when the VM could not run it.
 set -euo pipefail
@@ -27,7 +28,8 @@ while [ $# -gt 0 ]; do
     --here) here=1; shift ;;
     --select)
       sel=${2:?--select needs a class of the group, e.g. SystemdUnitsTest or SystemdUnitsTest#method}
-      [[ $sel =~ ^[A-Za-z0-9_]+(#[A-Za-z0-9_]+)?$ ]] || die "--select $sel: name a class of io.jrun.nativetests.vm, optionally #method"
+      [[ $sel =~ ^[A-Za-z0-9_]+(#[A-Za-z0-9_]+(\([A-Za-z0-9_.,]*\))?)?$ ]] \
+        || die "--select $sel: name a class of io.jrun.nativetests.vm, optionally #method or #method(java.nio.file.Path)"
       if [[ $sel == *#* ]]; then selectors+=("--select-method=io.jrun.nativetests.vm.$sel")
       else selectors+=("--select-class=io.jrun.nativetests.vm.$sel"); fi
       shift 2 ;;
