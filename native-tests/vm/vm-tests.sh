@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm-tests.sh [--no-build] [--timeout S] [--here]: runs the VM group, the JUnit tests tagged "vm"
+# vm-tests.sh [--no-build] [--timeout S] [--here] [--select CLASS[#METHOD]]…: runs the VM group, the JUnit tests tagged "vm"
 # in package io.jrun.nativetests.vm, inside the guest: Debian 12 with systemd as PID 1, Debian's
 # 6.1 kernel and a full cgroup v2, which this host lacks.
 #   1. builds jrun and the native tests' classes and class path (Maven, on the host), unless
@@ -9,6 +9,9 @@
 #      console launcher on the host's JDK: no Maven in the guest, TCG runs Java slowly.
 # --here skips 2 and 3 and runs the group on this machine, which must then be such a system
 # itself: the Vagrant box in vagrant/ does so.
+# --select (repeatable) runs only the named test classes of the group, or one method of a class
+# (SystemdUnitsTest, SystemdUnitsTest#aMethod; a method with parameters needs their types, as
+# JUnit selects it: SystemdUnitsTest#aMethod(java.nio.file.Path)), for iterating.
 # The JUnit XML reports land in native-tests/target/vm-reports/. Exits with the group's result
 # (0 when every test passed), 124 on a timeout, 125 when the VM could not run it.
 set -euo pipefail
@@ -17,13 +20,20 @@ set -euo pipefail
 die() { echo "vm-tests.sh: $*" >&2; exit 125; }
 log() { echo "vm-tests.sh: $*" >&2; }
 
-build=1 timeout=2400 here=0
+build=1 timeout=2400 here=0 selectors=()
 while [ $# -gt 0 ]; do
   case $1 in
     --no-build) build=0; shift ;;
     --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
     --here) here=1; shift ;;
-    *) die "unknown option $1 (usage: vm-tests.sh [--no-build] [--timeout S] [--here])" ;;
+    --select)
+      sel=${2:?--select needs a class of the group, e.g. SystemdUnitsTest or SystemdUnitsTest#method}
+      [[ $sel =~ ^[A-Za-z0-9_]+(#[A-Za-z0-9_]+(\([A-Za-z0-9_.,]*\))?)?$ ]] \
+        || die "--select $sel: name a class of io.jrun.nativetests.vm, optionally #method or #method(java.nio.file.Path)"
+      if [[ $sel == *#* ]]; then selectors+=("--select-method=io.jrun.nativetests.vm.$sel")
+      else selectors+=("--select-class=io.jrun.nativetests.vm.$sel"); fi
+      shift 2 ;;
+    *) die "unknown option $1 (usage: vm-tests.sh [--no-build] [--timeout S] [--here] [--select CLASS[#METHOD]])" ;;
   esac
 done
 [ "$(id -u)" = 0 ] || die "run as root (the guest image build, qemu's 9p shares and the tests' cgroups need it)"
@@ -48,15 +58,18 @@ reports=$tests/vm-reports
 rm -rf "$job" "$reports"
 # The group, run from the checkout. C1 only (the C2 compiler's work costs more than it saves
 # under TCG for a run this short), the serial collector, native access for the FFM code.
-group() {  # REPORTS_DIR JAVA REPO (also run in the guest, where the checkout has the same path)
+group() {  # REPORTS_DIR JAVA REPO [SELECTOR…] (also run in the guest, where the checkout has the same path)
   local reports_dir=$1 java=$2 repo=$3
+  shift 3
+  local select=(--scan-classpath=native-tests/target/test-classes --include-package=io.jrun.nativetests.vm)
+  [ $# = 0 ] || select=("$@")
   "$java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \
     -Djava.util.logging.config.file=native-tests/src/test/resources/logging.properties \
     -Djrun.repo="$repo" -Djrun.jar="$repo/runtime/target/jrun.jar" \
     -cp "native-tests/target/test-classes:native-tests/target/vm-classpath/*" \
     org.junit.platform.console.ConsoleLauncher execute \
     --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
-    --scan-classpath=native-tests/target/test-classes --include-package=io.jrun.nativetests.vm --include-tag=vm \
+    "${select[@]}" --include-tag=vm \
     --reports-dir="$reports_dir"
 }
 
@@ -66,16 +79,18 @@ if [ "$here" = 1 ]; then
   . "$vm_repo/scripts/find-jdk.sh"
   jrun_find_jdk || exit 125
   log "running the group on this machine (--here): $(uname -r), JDK $JRUN_JAVA_HOME"
-  (cd "$vm_repo" && group "$reports" "$JRUN_JAVA_HOME/bin/java" "$vm_repo")
+  (cd "$vm_repo" && group "$reports" "$JRUN_JAVA_HOME/bin/java" "$vm_repo" ${selectors[@]+"${selectors[@]}"})
   code=$?
 else
   image_start=$(vm_now)
   "$vm_dir/build-guest.sh" >/dev/null || exit 125
   image_secs=$(vm_secs "$image_start" "$(vm_now)")
   mkdir -p "$job"
+  selected=""
+  [ ${#selectors[@]} = 0 ] || selected=$(printf ' %q' "${selectors[@]}")
   # run-in-vm.sh starts the command in the checkout with the shared JDK first on the PATH
   "$vm_dir/run-in-vm.sh" --timeout "$timeout" --job-dir "$job" -- \
-    bash -c "$(declare -f group); group /run/jrun-job/reports java $(printf %q "$vm_repo")"
+    bash -c "$(declare -f group); group /run/jrun-job/reports java $(printf %q "$vm_repo")$selected"
   code=$?
   [ -d "$job/reports" ] && cp -r "$job/reports" "$reports"
 fi
