@@ -84,14 +84,7 @@ final class AppOptions {
         }
         List<MountSpec> mounts = new ArrayList<>();
         List<String> mountArgs = new ArrayList<>();
-        for (String v : volumes) {
-            mounts.add(MountSpec.parseVolume(v));
-            mountArgs.add("-v " + v);
-        }
-        for (String t : tmpfs) {
-            mounts.add(MountSpec.parseTmpfs(t));
-            mountArgs.add("--tmpfs " + t);
-        }
+        RunCommand.addMounts(volumes, tmpfs, mounts, mountArgs);
         RunRequest process = RunRequest.builder(image).command(args).entrypoint(entrypoint).env(envFlags.entries())
                 .workingDir(workingDir).user(user).mounts(mounts, mountArgs).readOnly(readOnly)
                 .seccomp(template.seccomp()).security(template.security()).devices(template.devices()).build();

@@ -20,11 +20,11 @@ class AppOptionsTest {
     @Test
     void eachAppTakesItsOwnOptionsAndArgumentsAfterDoubleDash() throws Exception {
         RunRequest template = RunRequest.builder("busybox").build();
-        AppRequest second = AppOptions.parse(List.of("registry.example/lib/Log_Shipper:1.2", "-e", "A=1", "-u", "7",
+        AppRequest second = AppOptions.parse(List.of("registry.example/lib/log_shipper:1.2", "-e", "A=1", "-u", "7",
                 "-w", "/tmp", "--restart", "on-failure:3", "--", "sh", "-c", "echo -e x"), null, template);
         assertThat(second.name()).as("rkt's default: the image's last name, as apps may be named").isEqualTo("log-shipper");
         assertThat(second.restart()).isEqualTo(RestartPolicy.parse("on-failure:3"));
-        assertThat(second.process().image()).isEqualTo("registry.example/lib/Log_Shipper:1.2");
+        assertThat(second.process().image()).isEqualTo("registry.example/lib/log_shipper:1.2");
         assertThat(second.process().env()).containsExactly("A=1");
         assertThat(second.process().user()).isEqualTo("7");
         assertThat(second.process().workingDir()).isEqualTo("/tmp");
