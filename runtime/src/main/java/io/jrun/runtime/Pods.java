@@ -163,7 +163,7 @@ public final class Pods {
     /** Creates the pod's directory, pod.json and config.json (the bundle); nothing runs yet. */
     private Prepared prepare(RunRequest request, ConsoleSize consoleSize, Consumer<String> created) throws IOException {
         String uuid = Uuids.random().toString();
-        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
+        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request.network(), uuid);
         checkHostname(hostname);
         PodLease lease = store.create(uuid, request.name());
         Spec spec;
@@ -233,7 +233,7 @@ public final class Pods {
     private static final java.util.regex.Pattern HOSTNAME = java.util.regex.Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*");
 
-    private static void checkHostname(String hostname) {
+    static void checkHostname(String hostname) {
         if (hostname.length() > 64 || !HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException("invalid hostname \"" + hostname
                     + "\": use letters, digits, '-' and '.', at most 64 characters");
@@ -423,6 +423,8 @@ public final class Pods {
         if (!markOnly) {
             PodCgroupRecord.sweepStale(store);
             Conmon.sweep(store.root().getParent(), store);
+            // a pod of several apps goes once its apps' units have: its namespaces unmounted
+            io.jrun.runtime.pod.AppPodStore.open(store).sweep();
         }
         return result;
     }
@@ -467,8 +469,8 @@ public final class Pods {
     }
 
     /** docker's: the first 12 hex digits of the ID; with the host's network, the host's name. */
-    private static String defaultHostname(RunRequest request, String uuid) {
-        if (request.network() == Network.HOST) {
+    static String defaultHostname(Network network, String uuid) {
+        if (network == Network.HOST) {
             try {
                 return Namespaces.hostname();
             } catch (ErrnoException e) {
