@@ -125,6 +125,7 @@ final class ImageCommand implements Runnable {
         private final ImageCommand image;
         final CommandSpec spec;
         private boolean force;
+        private boolean all;
         private List<String> namesOrIds = new ArrayList<>();
 
         Remove(ImageCommand image) {
@@ -132,13 +133,20 @@ final class ImageCommand implements Runnable {
             spec = Specs.command(this, "rm", "Remove images from the store, then the content only they used.");
             spec.addOption(Specs.flag(v -> force = v, () -> force, "-f", "--force")
                     .description("Remove even images that pods still use.").build());
-            spec.addPositional(Specs.positionals("0..*", true, "IMAGE", v -> namesOrIds = v, () -> namesOrIds)
+            spec.addOption(Specs.flag(v -> all = v, () -> all, "-a", "--all")
+                    .description("Remove every image in the store.").build());
+            spec.addPositional(Specs.positionals("0..*", false, "IMAGE", v -> namesOrIds = v, () -> namesOrIds)
                     .description("Names, IDs, or unique ID prefixes.").build());
         }
 
         @Override
         public Integer call() throws Exception {
-            for (ImageRecord r : image.images().remove(namesOrIds, force)) {
+            if (all == !namesOrIds.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), all
+                        ? "-a removes every image: give no IMAGE with it" : "Missing required parameter: 'IMAGE' (or -a for all)");
+            }
+            Images images = image.images();
+            for (ImageRecord r : all ? images.removeAll(force) : images.remove(namesOrIds, force)) {
                 System.out.println("Removed " + r.name() + " (" + r.id().shortHex() + ")");
             }
             return 0;

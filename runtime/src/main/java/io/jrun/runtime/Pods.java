@@ -389,9 +389,12 @@ public final class Pods {
         store.remove(pod);
     }
 
-    /** The pod's cgroup directory, if it has one (a pod made where no cgroup could be, has none). */
+    /**
+     * The pod's cgroup directory while it exists (a pod made where no cgroup could be has none,
+     * and an exited pod's cgroup is removed with its app).
+     */
     public java.util.Optional<Path> cgroup(PodStatus pod) throws IOException {
-        return PodCgroupRecord.of(pod).map(PodCgroup::dir);
+        return PodCgroupRecord.of(pod).filter(PodCgroup::exists).map(PodCgroup::dir);
     }
 
     /** A running pod's resource use from its cgroup; empty if it has no cgroup or has exited. */

@@ -154,6 +154,30 @@ class PodLifecycleTest {
     }
 
     @Test
+    void removingOneNameOfAnImageAPodRunsUnderAnotherIsAnUntag(@TempDir Path dir) throws Exception {
+        // the same image under a second name: a copy of its layout fetched from another path
+        Path copy = dir.resolve("busybox-copy");
+        Process cp = new ProcessBuilder("cp", "-a", io.jrun.nativetests.harness.TestImages.layout("busybox").toString(),
+                copy.toString()).inheritIO().start();
+        assertThat(cp.waitFor()).as("cp -a of the busybox layout").isZero();
+        String twin = "oci:" + copy + ":latest";
+        ok("fetch", "-q", twin);
+        try {
+            ok("run", "--name", "twin", twin, "true");
+            JrunCli.Result rm = jrun.run("image", "rm", busybox);
+            assertThat(rm.exitCode()).as("the pod's image keeps its other name: " + rm).isZero();
+            assertThat(rm.stdout()).startsWith("Removed " + busybox + " (");
+            assertThat(ok("image", "list").stdout()).contains(twin).doesNotContain(busybox + " ");
+            JrunCli.Result last = jrun.run("image", "rm", twin);
+            assertThat(last.exitCode()).as("its last name is the image: refused").isEqualTo(125);
+            assertThat(last.stderr()).isEqualTo("jrun: image " + twin + " is in use by a pod: remove the pod first, or pass --force\n");
+            ok("rm", "twin");
+        } finally {
+            jrun.fetchBusybox(); // for the other tests
+        }
+    }
+
+    @Test
     void aSigkilledSupervisorLeavesAnAbandonedPodThatGcStopsGracefullyAndCleansUpFully() throws Exception {
         Abandoned pod = abandonedPod(STOPS_ON_TERM);
         // the lock went with the supervisor: the pod is no longer running, and says why
