@@ -43,7 +43,9 @@ final class StopCommand implements Callable<Integer> {
             found.add(engine.find(pod)); // every name is checked before anything is stopped
         }
         for (PodStatus pod : found) {
-            engine.stop(pod, stopSignal, wait, force);
+            engine.stop(pod, stopSignal, wait, force, () -> System.err.println("jrun: warning: pod " + pod.uuid()
+                    + " did not stop within " + timeout + " of " + io.jrun.linux.Signals.name(stopSignal.orElseGet(
+                    () -> Pods.stopSignal(pod))) + ": resorting to SIGKILL (give it a longer --timeout)"));
             System.out.println(pod.uuid());
         }
         return 0;

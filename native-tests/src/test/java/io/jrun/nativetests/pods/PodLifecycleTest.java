@@ -107,10 +107,12 @@ class PodLifecycleTest {
         // pid 1 without a handler ignores SIGTERM: stop must end it with SIGKILL
         String a = ok("run", "-d", busybox, "sh", "-c", "while :; do sleep 0.1; done").stdout().strip();
         String b = ok("run", "-d", busybox, "sh", "-c", "trap '' TERM; while :; do sleep 0.1; done").stdout().strip();
-        ok("stop", "--timeout", "1s", a);
+        JrunCli.Result stopped = ok("stop", "--timeout", "1s", a);
+        assertThat(stopped.stderr()).as("podman's warning").isEqualTo("jrun: warning: pod " + a
+                + " did not stop within 1s of SIGTERM: resorting to SIGKILL (give it a longer --timeout)\n");
         assertThat(status(a, "exit-code")).isEqualTo("137");
         assertThat(status(a, "reason")).isEqualTo("signal (SIGKILL)");
-        ok("stop", "--force", b);
+        assertThat(ok("stop", "--force", b).stderr()).as("SIGKILL asked for: no warning").isEmpty();
         assertThat(status(b, "exit-code")).isEqualTo("137");
         ok("rm", a, b);
     }
