@@ -31,11 +31,7 @@ final class KillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int number = Signals.parse(signal); // bad input is refused before anything is signalled
         Pods engine = Pods.open(root.dir);
-        List<PodStatus> found = new ArrayList<>();
-        for (String pod : pods) {
-            found.add(engine.find(pod));
-        }
-        for (PodStatus pod : found) {
+        for (PodStatus pod : PodViews.findAll(engine, pods)) {
             engine.kill(pod, number);
             System.out.println(pod.uuid());
         }

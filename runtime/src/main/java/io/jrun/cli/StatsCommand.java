@@ -35,10 +35,7 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long pause = Times.parseDuration(interval).toMillis();
         Pods engine = Pods.open(root.dir);
-        List<String> named = new ArrayList<>();
-        for (String pod : pods) {
-            named.add(engine.find(pod).uuid()); // every name is checked first
-        }
+        List<String> named = PodViews.findAll(engine, pods).stream().map(PodStatus::uuid).toList();
         while (true) {
             List<PodStatus> running = new ArrayList<>();
             for (PodStatus p : engine.list()) {

@@ -25,12 +25,8 @@ final class WaitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Pods engine = Pods.open(root.dir);
-        List<PodStatus> found = new ArrayList<>();
-        for (String pod : pods) {
-            found.add(engine.find(pod)); // every name is checked before waiting on any
-        }
         int last = 0;
-        for (PodStatus pod : found) {
+        for (PodStatus pod : PodViews.findAll(engine, pods)) { // every name is checked before waiting on any
             PodStatus exited = engine.awaitExit(pod);
             boolean known = exited.exit() != null && exited.exit().exitCodeKnown();
             last = known ? exited.exit().exitCode() : ExitCodes.JRUN_ERROR;
