@@ -78,7 +78,7 @@ class EverydayCommandsTest {
         assertThat(both.get(1).get("id").asText()).isEqualTo(id);
         assertThat(both.get(1).at("/config/config/Labels/org.jrun.test").asText()).isEqualTo("busybox");
         assertThat(fails(125, "inspect", "nosuch").stderr()).isEqualTo("jrun: no pod or image 'nosuch': see jrun list and jrun image list\n");
-        assertThat(fails(125, "inspect", "--type", "image", "a").stderr()).startsWith("jrun: no image 'a' in the store");
+        assertThat(fails(125, "inspect", "--type", "image", "a").stderr()).startsWith("jrun: no image named 'a'");
 
         JrunCli.Result rmi = fails(125, "rmi", busybox);
         assertThat(rmi.stderr()).contains("is in use by a pod");
@@ -91,7 +91,7 @@ class EverydayCommandsTest {
     @Test
     void listFiltersQuietAndTemplates() throws Exception {
         String a = ok("run", "-d", "--name", "a", busybox, "sh", "-c", "while :; do sleep 0.1; done").stdout().strip();
-        ok("run", "--name", "b", busybox, "sh", "-c", "exit 3");
+        assertThat(jrun.run("run", "--name", "b", busybox, "sh", "-c", "exit 3").exitCode()).isEqualTo(3);
         String b = JSON.readTree(ok("inspect", "b").stdout()).get(0).get("uuid").asText();
 
         assertThat(ok("list", "-q").stdout().lines().sorted().toList()).isEqualTo(List.of(a, b).stream().sorted().toList());
