@@ -175,6 +175,8 @@ class PodLifecycleTest {
             assertThat(last.stderr()).isEqualTo("jrun: image " + twin + " is in use by a pod: remove the pod first, or pass --force\n");
             ok("rm", "twin");
         } finally {
+            jrun.run("rm", "--force", "twin");
+            jrun.run("image", "rm", twin); // or busybox keeps a second name, and anImageAPodUsesIsKeptUnlessForced's rm is an untag
             jrun.fetchBusybox(); // for the other tests
         }
     }
