@@ -117,11 +117,19 @@ public final class Images {
         }
     }
 
+    /** Removes every image, as {@link #remove} does; refused if a pod uses one, unless {@code force}. */
+    public List<ImageRecord> removeAll(boolean force) throws IOException {
+        return remove(store.images().stream().map(ImageRecord::name).toList(), force);
+    }
+
     /**
      * Removes names (or, given an ID, every name of that image), then sweeps what no image
      * references any more unless another process is busy with the store (then image gc will).
      */
     public List<ImageRecord> remove(List<String> namesOrIds, boolean force) throws IOException {
+        if (namesOrIds.isEmpty()) {
+            return List.of();
+        }
         List<ImageRecord> doomed = new ArrayList<>();
         for (String nameOrId : namesOrIds) {
             List<ImageRecord> matches = matching(nameOrId);
@@ -134,9 +142,13 @@ public final class Images {
             doomed.addAll(matches);
         }
         if (!force) {
+            // removing one name of an image that keeps another is an untag: the pod keeps its content
             Set<Digest> inUse = usage.imagesInUse();
+            List<ImageRecord> all = store.images();
             for (ImageRecord r : doomed) {
-                if (inUse.contains(r.id())) {
+                boolean keepsAName = all.stream().anyMatch(other -> other.id().equals(r.id())
+                        && doomed.stream().noneMatch(d -> d.name().equals(other.name())));
+                if (inUse.contains(r.id()) && !keepsAName) {
                     throw new IllegalStateException("image " + r.name() + " is in use by a pod: remove the pod first, or pass --force");
                 }
             }
@@ -158,6 +170,11 @@ public final class Images {
     }
 
     private static IllegalArgumentException notFound(String nameOrId) {
+        String hex = nameOrId.startsWith("sha256:") ? nameOrId.substring(7) : nameOrId;
+        if (hex.length() < 4 && hex.matches("[0-9a-f]+")) {
+            return new IllegalArgumentException("no image named '" + nameOrId + "', and an ID prefix is too short: give at"
+                    + " least 4 hex digits of the ID (see jrun image list)");
+        }
         return new IllegalArgumentException("no image '" + nameOrId + "' in the store: see jrun image list, or jrun fetch it");
     }
 }

@@ -30,8 +30,8 @@ final class CgroupOptions {
         spec.addOption(Specs.option(String.class, "LIST", v -> cpusetCpus = v, () -> cpusetCpus, "--cpuset-cpus")
                 .description("CPUs the app may run on (cpuset.cpus), e.g. 0-1,3.").build());
         spec.addOption(Specs.option(String.class, "PATH", v -> cgroupParent = v, () -> cgroupParent, "--cgroup-parent")
-                .description("The cgroup (a path in the cgroup v2 hierarchy) the pod's",
-                        "cgroup is made in; default: $JRUN_CGROUP_PARENT, else the delegated systemd unit jrun runs in, else /jrun.slice.")
+                .description("The cgroup (a path in the cgroup v2 hierarchy) the pod's"
+                        + " cgroup is made in; default: $JRUN_CGROUP_PARENT, else the delegated systemd unit jrun runs in, else /jrun.slice.")
                 .build());
     }
 

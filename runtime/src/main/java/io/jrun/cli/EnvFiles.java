@@ -45,7 +45,7 @@ final class EnvFiles {
             try {
                 entry(trimmed, host).ifPresent(entries::add);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + " line " + number + ": " + e.getMessage());
+                throw new IllegalArgumentException("--env-file " + file + " line " + number + ": " + e.getMessage());
             }
         }
         return entries;

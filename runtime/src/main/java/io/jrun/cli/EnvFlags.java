@@ -23,7 +23,13 @@ final class EnvFlags {
     List<String> entries() throws IOException {
         List<String> environment = new ArrayList<>();
         for (String file : envFiles) {
-            environment.addAll(EnvFiles.read(Path.of(file), System.getenv()));
+            try {
+                environment.addAll(EnvFiles.read(Path.of(file), System.getenv()));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("--env-file " + file + ": no such file: give an existing file of KEY=VALUE lines");
+            } catch (IOException e) {
+                throw new IOException("--env-file " + file + ": " + ErrorHandler.describe(e), e);
+            }
         }
         for (String e : env) {
             EnvFiles.entry(e, System.getenv()).ifPresent(environment::add);

@@ -30,9 +30,9 @@ final class ImageCommand implements Runnable {
     ImageCommand(JrunCommand root) {
         this.root = root;
         spec = Specs.command(this, "image", "Manage images in the local store.");
-        spec.addSubcommand("list", new CommandLine(new ListImages(this).spec));
+        spec.addSubcommand("list", new CommandLine(new ListImages(this, "list").spec.aliases("ls")));
         spec.addSubcommand("inspect", new CommandLine(new Inspect(this).spec));
-        spec.addSubcommand("rm", new CommandLine(new Remove(this).spec));
+        spec.addSubcommand("rm", new CommandLine(new Remove(this, "rm").spec));
         spec.addSubcommand("gc", new CommandLine(new Gc(this).spec));
     }
 
@@ -62,23 +62,40 @@ final class ImageCommand implements Runnable {
     static final class ListImages implements Callable<Integer> {
         private final ImageCommand image;
         final CommandSpec spec;
-        private Format format = Format.table;
+        private String format = "table";
+        private boolean quiet;
 
-        enum Format { table, json }
-
-        ListImages(ImageCommand image) {
+        /** As {@code image list}, or as podman's top-level {@code images}. */
+        ListImages(ImageCommand image, String name) {
             this.image = image;
-            spec = Specs.command(this, "list", "List the images in the store.").aliases("ls");
-            spec.addOption(Specs.option(Format.class, "table|json", v -> format = v, () -> format, "--format")
-                    .defaultValue("table").description("Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            spec = Specs.command(this, name, name.equals("list") ? "List the images in the store."
+                    : "List the images in the store (podman's name for jrun image list).");
+            spec.addOption(Specs.option(String.class, "table|json|TEMPLATE", v -> format = v, () -> format, "--format")
+                    .defaultValue("table").description("Output format: table, json, or a template of the JSON's fields such as"
+                            + " '{{.Name}} {{.Id}}' (default: ${DEFAULT-VALUE}).")
                     .build());
+            spec.addOption(Specs.flag(v -> quiet = v, () -> quiet, "-q", "--quiet")
+                    .description("Print only the image IDs (12 hex digits), each once.").build());
         }
 
         @Override
         public Integer call() throws Exception {
+            Formats output = Formats.parse(format);
             List<ImageRecord> records = new ArrayList<>(image.images().list());
             records.sort(Comparator.comparing(ImageRecord::name));
-            if (format == Format.json) {
+            if (quiet) {
+                records.stream().map(r -> r.id().shortHex()).distinct().forEach(System.out::println);
+                return 0;
+            }
+            if (output.kind() == Formats.Kind.template) {
+                StringBuilder lines = new StringBuilder();
+                for (ImageRecord r : records) {
+                    lines.append(output.render(toJson(r))).append('\n');
+                }
+                System.out.print(lines);
+                return 0;
+            }
+            if (output.kind() == Formats.Kind.json) {
                 ArrayNode array = JSON.createArrayNode();
                 records.forEach(r -> array.add(toJson(r)));
                 System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
@@ -108,7 +125,13 @@ final class ImageCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ImageDetails details = image.images().inspect(nameOrId);
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString((JsonNode) json(image.images(), nameOrId)));
+            return 0;
+        }
+
+        /** The image's record, manifest, config and layer directories, as image inspect prints them. */
+        static ObjectNode json(Images images, String nameOrId) throws IOException {
+            ImageDetails details = images.inspect(nameOrId);
             ObjectNode node = toJson(details.record());
             node.set("manifest", JSON.readTree(details.manifest()));
             node.set("config", JSON.readTree(details.config()));
@@ -116,8 +139,7 @@ final class ImageCommand implements Runnable {
             for (Path root : details.layerRoots()) {
                 layers.add(root.toString());
             }
-            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString((JsonNode) node));
-            return 0;
+            return node;
         }
     }
 
@@ -125,20 +147,30 @@ final class ImageCommand implements Runnable {
         private final ImageCommand image;
         final CommandSpec spec;
         private boolean force;
+        private boolean all;
         private List<String> namesOrIds = new ArrayList<>();
 
-        Remove(ImageCommand image) {
+        /** As {@code image rm}, or as podman's top-level {@code rmi}. */
+        Remove(ImageCommand image, String name) {
             this.image = image;
-            spec = Specs.command(this, "rm", "Remove images from the store, then the content only they used.");
+            spec = Specs.command(this, name, "Remove images from the store, then the content only they used"
+                    + (name.equals("rm") ? "." : " (podman's name for jrun image rm)."));
             spec.addOption(Specs.flag(v -> force = v, () -> force, "-f", "--force")
                     .description("Remove even images that pods still use.").build());
-            spec.addPositional(Specs.positionals("0..*", true, "IMAGE", v -> namesOrIds = v, () -> namesOrIds)
+            spec.addOption(Specs.flag(v -> all = v, () -> all, "-a", "--all")
+                    .description("Remove every image in the store.").build());
+            spec.addPositional(Specs.positionals("0..*", false, "IMAGE", v -> namesOrIds = v, () -> namesOrIds)
                     .description("Names, IDs, or unique ID prefixes.").build());
         }
 
         @Override
         public Integer call() throws Exception {
-            for (ImageRecord r : image.images().remove(namesOrIds, force)) {
+            if (all == !namesOrIds.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), all
+                        ? "-a removes every image: give no IMAGE with it" : "Missing required parameter: 'IMAGE' (or -a for all)");
+            }
+            Images images = image.images();
+            for (ImageRecord r : all ? images.removeAll(force) : images.remove(namesOrIds, force)) {
                 System.out.println("Removed " + r.name() + " (" + r.id().shortHex() + ")");
             }
             return 0;

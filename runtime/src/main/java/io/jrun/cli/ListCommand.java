@@ -14,34 +14,61 @@ import java.util.concurrent.Callable;
 final class ListCommand implements Callable<Integer> {
     private final JrunCommand root;
     final CommandSpec spec;
-    private Format format = Format.table;
+    private String format = "table";
     private boolean full;
     private boolean apps;
-
-    enum Format { table, json }
+    private boolean all;
+    private boolean quiet;
+    private List<String> filters = new java.util.ArrayList<>();
 
     ListCommand(JrunCommand root) {
         this.root = root;
         spec = Specs.command(this, "list", "List pods: preparing, running, exited and garbage.");
-        spec.addOption(Specs.option(Format.class, "table|json", v -> format = v, () -> format, "--format")
-                .defaultValue("table").description("Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        spec.addOption(Specs.option(String.class, "table|json|TEMPLATE", v -> format = v, () -> format, "--format")
+                .defaultValue("table").description("Output format: table, json, or a template of the JSON's fields such as"
+                        + " '{{.Name}} {{.State}}' (default: ${DEFAULT-VALUE}).")
                 .build());
         spec.addOption(Specs.flag(v -> full = v, () -> full, "--full")
                 .description("Show whole UUIDs and image names.").build());
         spec.addOption(Specs.flag(v -> apps = v, () -> apps, "--apps")
                 .description("List the pods of several apps and their apps instead.").build());
+        spec.addOption(Specs.flag(v -> all = v, () -> all, "-a", "--all")
+                .description("Every pod, whatever its state (jrun lists them all anyway; podman's ps needs -a).").build());
+        spec.addOption(Specs.flag(v -> quiet = v, () -> quiet, "-q", "--quiet")
+                .description("Print only the pods' UUIDs.").build());
+        spec.addOption(Specs.repeatable("KEY=VALUE", v -> filters = v, () -> filters, "-f", "--filter")
+                .description("Only pods that match (repeatable; a key given twice matches either):"
+                        + " " + String.join(", ", PodFilter.KEYS) + ".").build());
     }
 
     @Override
     public Integer call() throws Exception {
+        Formats output = Formats.parse(format); // bad input is refused before the store is read
         if (apps) {
-            return listApps(io.jrun.runtime.AppPods.of(Pods.open(root.dir)));
+            if (output.kind() == Formats.Kind.template || quiet || !filters.isEmpty()) {
+                throw new IllegalArgumentException("--apps takes --format table or json, without -q or --filter:"
+                        + " drop those, or --apps");
+            }
+            return listApps(io.jrun.runtime.AppPods.of(Pods.open(root.dir)), output.kind() == Formats.Kind.json);
         }
-        List<PodStatus> pods = Pods.open(root.dir).list();
-        if (format == Format.json) {
+        PodFilter filter = PodFilter.parse(filters);
+        List<PodStatus> pods = Pods.open(root.dir).list().stream().filter(filter::matches).toList();
+        if (quiet) {
+            pods.forEach(p -> System.out.println(p.uuid()));
+            return 0;
+        }
+        if (output.kind() == Formats.Kind.json) {
             ArrayNode array = PodViews.array();
             pods.forEach(p -> array.add(PodViews.json(p)));
             PodViews.print(array);
+            return 0;
+        }
+        if (output.kind() == Formats.Kind.template) {
+            StringBuilder lines = new StringBuilder();
+            for (PodStatus p : pods) {
+                lines.append(output.render(PodViews.json(p))).append('\n');
+            }
+            System.out.print(lines);
             return 0;
         }
         Table table = new Table("UUID", "NAME", "IMAGE", "STATE", "STARTED", "EXITED", "EXIT CODE", "PID");
@@ -63,8 +90,8 @@ final class ListCommand implements Callable<Integer> {
     }
 
     /** {@code --apps}: each pod of several apps, one row per app, in the pod's order. */
-    private int listApps(io.jrun.runtime.AppPods appPods) throws Exception {
-        if (format == Format.json) {
+    private int listApps(io.jrun.runtime.AppPods appPods, boolean json) throws Exception {
+        if (json) {
             ArrayNode array = PodViews.array();
             for (var pod : appPods.list()) {
                 var n = array.addObject();

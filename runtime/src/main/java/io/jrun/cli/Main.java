@@ -16,18 +16,28 @@ public final class Main {
     private static final Map<String, Function<JrunCommand, CommandSpec>> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("fetch", root -> new FetchCommand(root).spec);
+        COMMANDS.put("fetch", root -> new FetchCommand(root).spec.aliases("pull"));
         COMMANDS.put("image", root -> new ImageCommand(root).spec);
         COMMANDS.put("run", root -> new RunCommand(root).spec);
-        COMMANDS.put("enter", root -> new EnterCommand(root).spec);
-        COMMANDS.put("list", root -> new ListCommand(root).spec);
+        COMMANDS.put("enter", root -> new EnterCommand(root).spec.aliases("exec"));
+        COMMANDS.put("list", root -> new ListCommand(root).spec.aliases("ps"));
         COMMANDS.put("status", root -> new StatusCommand(root).spec);
         COMMANDS.put("stop", root -> new StopCommand(root).spec);
         COMMANDS.put("rm", root -> new RmCommand(root).spec);
         COMMANDS.put("gc", root -> new GcCommand(root).spec);
         COMMANDS.put("logs", root -> new LogsCommand(root).spec);
+        COMMANDS.put("inspect", root -> new InspectCommand(root).spec);
+        COMMANDS.put("kill", root -> new KillCommand(root).spec);
+        COMMANDS.put("wait", root -> new WaitCommand(root).spec);
+        COMMANDS.put("top", root -> new TopCommand(root).spec);
+        COMMANDS.put("stats", root -> new StatsCommand(root).spec);
+        COMMANDS.put("images", root -> new ImageCommand.ListImages(new ImageCommand(root), "images").spec);
+        COMMANDS.put("rmi", root -> new ImageCommand.Remove(new ImageCommand(root), "rmi").spec);
         COMMANDS.put("cleanup", root -> new CleanupCommand(root).spec);
     }
+
+    /** podman's names for jrun's commands (picocli's aliases, shown in help), to find the command to build. */
+    private static final Map<String, String> ALIASES = Map.of("pull", "fetch", "exec", "enter", "ps", "list");
 
     private Main() {
     }
@@ -65,14 +75,14 @@ public final class Main {
         return cli;
     }
 
-    /** The first argument that is a known command, skipping the root's options; null if none. */
+    /** The first argument that is a known command or alias (as the command's name), skipping the root's options; null if none. */
     private static String commandName(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--dir")) {
                 i++; // its value
             } else if (!arg.startsWith("-")) {
-                return COMMANDS.containsKey(arg) ? arg : null;
+                return COMMANDS.containsKey(arg) ? arg : ALIASES.get(arg);
             }
         }
         return null;

@@ -58,6 +58,15 @@ final class PodViews {
         return n;
     }
 
+    /** Every named pod, all found before the caller acts on any (a bad name changes nothing). */
+    static java.util.List<PodStatus> findAll(io.jrun.runtime.Pods pods, java.util.List<String> names) throws IOException {
+        java.util.List<PodStatus> found = new java.util.ArrayList<>();
+        for (String name : names) {
+            found.add(pods.find(name));
+        }
+        return found;
+    }
+
     static ArrayNode array() {
         return JsonNodeFactory.instance.arrayNode();
     }

@@ -104,12 +104,14 @@ final class RunCommand implements Callable<Integer> {
         spec.addOption(Specs.flag(v -> tty = v, () -> tty, "-t", "--tty")
                 .description("Give the app a pseudo-terminal (with -i, the user's terminal goes raw).").build());
         spec.addOption(Specs.repeatable("OPT", v -> securityOpts = v, () -> securityOpts, "--security-opt")
-                .description("seccomp=unconfined turns the default seccomp profile off; seccomp=FILE.json applies a docker/OCI profile;",
-                        "no-new-privileges=false lets setuid programs gain privileges (default: true);",
-                        "unmask=PATH[:PATH...]|ALL leaves masked or read-only /proc and /sys paths open (repeatable).").build());
+                .description("A security option (repeatable): seccomp=unconfined turns the seccomp filter off,"
+                        + " seccomp=builtin is docker's default profile (the default), seccomp=FILE.json applies a docker/OCI profile;"
+                        + " no-new-privileges[=true|false] (default: true; false lets setuid programs gain privileges);"
+                        + " unmask=PATH[:PATH...]|ALL leaves masked or read-only /proc and /sys paths open;"
+                        + " label=disable and apparmor=unconfined are taken as they are jrun's only mode.").build());
         spec.addOption(Specs.flag(v -> detach = v, () -> detach, "-d", "--detach")
-                .description("Start the pod under conmon, print its UUID and exit: no jrun stays while it runs.",
-                        "conmon records the app's exit and its output (jrun logs).").build());
+                .description("Start the pod under conmon, print its UUID and exit: no jrun stays while it runs;"
+                        + " conmon records the app's exit and its output (jrun logs).").build());
         spec.addOption(Specs.repeatable("CAP", v -> capAdd = v, () -> capAdd, "--cap-add").splitRegex(",")
                 .description("Add a capability (NET_ADMIN or CAP_NET_ADMIN, any case; ALL for every one; repeatable).").build());
         spec.addOption(Specs.repeatable("CAP", v -> capDrop = v, () -> capDrop, "--cap-drop").splitRegex(",")

@@ -18,6 +18,9 @@ import java.util.Locale;
  */
 record SecurityOpts(SeccompOption seccomp, Boolean noNewPrivileges, List<String> unmask) {
     private static final String NNP = "no-new-privileges";
+    /** Every form {@link #parse} takes, as run's help and the error for another one list them. */
+    static final List<String> FORMS = List.of("seccomp=unconfined", "seccomp=builtin", "seccomp=FILE.json",
+            NNP + "[=true|false]", "unmask=PATH[:PATH...]|ALL", "label=disable", "apparmor=unconfined");
 
     SecurityOpts {
         unmask = List.copyOf(unmask);
@@ -43,9 +46,8 @@ record SecurityOpts(SeccompOption seccomp, Boolean noNewPrivileges, List<String>
                 }
             } else if (!value.equals("label=disable") && !value.equals("label:disable")
                     && !value.equals("apparmor=unconfined") && !value.equals("apparmor:unconfined")) {
-                throw new IllegalArgumentException("unsupported --security-opt '" + value + "': jrun takes seccomp=unconfined,"
-                        + " seccomp=FILE.json, no-new-privileges[=true|false], unmask=PATH[:PATH…]|ALL, label=disable"
-                        + " or apparmor=unconfined");
+                throw new IllegalArgumentException("unsupported --security-opt '" + value + "': jrun takes "
+                        + String.join(", ", FORMS.subList(0, FORMS.size() - 1)) + " or " + FORMS.getLast());
             }
         }
         return new SecurityOpts(seccomp, noNewPrivileges, unmask);

@@ -26,12 +26,22 @@ public final class Specs {
     /** A command with picocli's standard -h/--help and -V/--version (built here: picocli's own mixin is annotated). */
     public static CommandSpec command(Object command, String name, String... description) {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(name);
-        spec.usageMessage().description(description);
+        spec.usageMessage().description(sentences(description));
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
                 .description("Show this help message and exit.").build());
         spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
                 .description("Print version information and exit.").build());
         return spec;
+    }
+
+    /**
+     * The description as one sentence per line: picocli prints each element on a line of its
+     * own, and its first is the summary in the command list, so an element may not end
+     * mid-sentence (source lines may: they are joined, then split after each sentence).
+     */
+    static String[] sentences(String... description) {
+        String text = String.join(" ", description).strip();
+        return text.isEmpty() ? new String[0] : text.split("(?<=[.!?])\\s+(?=[A-Z])");
     }
 
     /** A flag: true when given. */

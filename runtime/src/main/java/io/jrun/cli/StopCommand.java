@@ -49,7 +49,9 @@ final class StopCommand implements Callable<Integer> {
                 appPods.stop(pod, stopSignal, wait, force); // every app, the last started first
                 System.out.println(pod.uuid());
             } else if (target instanceof PodStatus pod) {
-                engine.stop(pod, stopSignal, wait, force);
+                engine.stop(pod, stopSignal, wait, force, () -> System.err.println("jrun: warning: pod " + pod.uuid()
+                        + " did not stop within " + timeout + " of " + io.jrun.linux.Signals.name(stopSignal.orElseGet(
+                        () -> Pods.stopSignal(pod))) + ": resorting to SIGKILL (give it a longer --timeout)"));
                 System.out.println(pod.uuid());
             }
         }

@@ -34,9 +34,9 @@ final class SystemdOptions {
     void addTo(CommandSpec spec) {
         spec.addOption(Specs.option(String.class, "jrun|container|main-pid|ignore", v -> sdNotify = v, () -> sdNotify,
                 "--sd-notify").defaultValue("jrun")
-                .description("Under systemd's Type=notify: jrun sends READY=1 once the app runs (jrun, the default),",
-                        "the app gets NOTIFY_SOCKET to send it itself (container; the unit needs NotifyAccess=all),",
-                        "jrun hands the app to systemd as the main process (MAINPID=) and exits (main-pid), or neither (ignore).")
+                .description("Under systemd's Type=notify: jrun sends READY=1 once the app runs (jrun, the default),"
+                        + " the app gets NOTIFY_SOCKET to send it itself (container; the unit needs NotifyAccess=all),"
+                        + " jrun hands the app to systemd as the main process (MAINPID=) and exits (main-pid), or neither (ignore).")
                 .build());
     }
 

@@ -322,6 +322,12 @@ public final class Pods {
      */
     public PodStatus stop(PodStatus pod, java.util.OptionalInt signal, java.time.Duration timeout, boolean force)
             throws IOException {
+        return stop(pod, signal, timeout, force, () -> { });
+    }
+
+    /** As above; {@code resortingToKill} runs when the timeout has passed and SIGKILL is sent (podman warns then). */
+    public PodStatus stop(PodStatus pod, java.util.OptionalInt signal, java.time.Duration timeout, boolean force,
+                          Runnable resortingToKill) throws IOException {
         int stopSignal = force ? Processes.SIGKILL : signal.orElseGet(() -> stopSignal(pod));
         if (pod.state() != PodState.RUNNING && pod.state() != PodState.PREPARING) {
             if (pod.abandoned() && pod.exit() == null && pod.process() != null) {
@@ -342,13 +348,28 @@ public final class Pods {
                 sleep(); // not launched yet: its pid comes before its app runs
                 launched = store.locate(pod.uuid()).orElse(launched);
             }
+            if (!force) {
+                resortingToKill.run();
+            }
             PodSignals.send(launched.process(), Processes.SIGKILL);
         }
         return store.awaitExit(now);
     }
 
+    /**
+     * Sends {@code signal} to a running pod's app (its pid 1), through a pidfd checked against
+     * pid.json's start time, so a recycled pid is never signalled. A pod that is not running is
+     * refused in one line.
+     */
+    public void kill(PodStatus pod, int signal) throws IOException {
+        if (pod.state() != PodState.RUNNING || pod.process() == null || !PodSignals.send(pod.process(), signal)) {
+            throw new IllegalStateException("pod " + pod.uuid() + " is not running (it is " + pod.state()
+                    + "): only a running pod's app can be signalled");
+        }
+    }
+
     /** The image's StopSignal as pod.json recorded it; SIGTERM without one. */
-    private static int stopSignal(PodStatus pod) {
+    public static int stopSignal(PodStatus pod) {
         return Signals.parse(pod.manifest() == null || pod.manifest().stopSignal() == null ? "SIGTERM"
                 : pod.manifest().stopSignal());
     }
@@ -389,9 +410,12 @@ public final class Pods {
         store.remove(pod);
     }
 
-    /** The pod's cgroup directory, if it has one (a pod made where no cgroup could be, has none). */
+    /**
+     * The pod's cgroup directory while it exists (a pod made where no cgroup could be has none,
+     * and an exited pod's cgroup is removed with its app).
+     */
     public java.util.Optional<Path> cgroup(PodStatus pod) throws IOException {
-        return PodCgroupRecord.of(pod).map(PodCgroup::dir);
+        return PodCgroupRecord.of(pod).filter(PodCgroup::exists).map(PodCgroup::dir);
     }
 
     /** A running pod's resource use from its cgroup; empty if it has no cgroup or has exited. */

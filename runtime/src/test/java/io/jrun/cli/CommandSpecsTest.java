@@ -95,22 +95,37 @@ class CommandSpecsTest {
     void everyCommandHasHelpNamingItsOptions() {
         CommandLine cli = Main.commandLine("--help");
         assertThat(cli.getSubcommands().keySet())
-                .containsExactly("fetch", "image", "run", "enter", "list", "status", "stop", "rm", "gc", "logs", "cleanup");
+                .containsExactlyInAnyOrder("fetch", "pull", "image", "run", "enter", "exec", "list", "ps", "status", "stop", "rm",
+                        "gc", "logs", "inspect", "kill", "wait", "top", "stats", "images", "rmi", "cleanup");
         assertThat(cli.getUsageMessage()).as("conmon's exit command is internal").contains("logs").doesNotContain("cleanup");
         assertThat(cli.getSubcommands().get("run").getUsageMessage().replaceAll("\\s+", " ")) // wherever the synopsis wraps
                 .contains("--memory=BYTES", "--cap-add=CAP", "--sd-notify=jrun|container|main-pid|ignore", "IMAGE [COMMAND...]",
                         "--device=HOST[:CONTAINER][:PERMS]")
                 .doesNotContain("--detached-child");
         assertThat(cli.getSubcommands().get("image").getSubcommands().keySet()).contains("list", "ls", "inspect", "rm", "gc");
-        assertThat(cli.getSubcommands().get("list").getUsageMessage()).contains("Output format: table, json (default: table)");
+        assertThat(cli.getSubcommands().get("list").getUsageMessage().replaceAll("\\s+", " "))
+                .contains("Output format: table, json, or a template of the JSON's fields such as '{{.Name}} {{.State}}' (default: table).");
     }
 
     @Test
     void listFormatIsCaseInsensitive() {
-        String[] args = {"list", "--format", "JSON"};
-        CommandLine cli = Main.commandLine(args);
-        cli.parseArgs(args);
-        Object format = cli.getSubcommands().get("list").getCommandSpec().findOption("--format").getValue();
-        assertThat(format).isEqualTo(ListCommand.Format.json);
+        assertThat(Formats.parse("JSON").kind()).isEqualTo(Formats.Kind.json);
+        assertThat(Formats.parse("Table").kind()).isEqualTo(Formats.Kind.table);
+    }
+
+    @Test
+    void podmansNamesAreAliasesShownInHelp() {
+        String help = Main.commandLine("--help").getUsageMessage();
+        assertThat(help).contains("fetch, pull", "enter, exec", "list, ps", "images", "rmi", "inspect");
+        for (String[] alias : new String[][] {{"ps", "list"}, {"exec", "enter"}, {"pull", "fetch"}}) {
+            CommandLine cli = Main.commandLine(alias[0], "--help");
+            assertThat(cli.getSubcommands()).as("only the invoked command is built").hasSize(2);
+            assertThat(cli.getSubcommands().get(alias[0]).getCommandName()).isEqualTo(alias[1]);
+        }
+        String[] exec = {"exec", "web", "ls", "-l"};
+        CommandLine cli = Main.commandLine(exec);
+        cli.parseArgs(exec);
+        assertThat(cli.getSubcommands().get("exec").getCommandSpec().positionalParameters().get(1).<java.util.List<String>>getValue())
+                .containsExactly("ls", "-l");
     }
 }

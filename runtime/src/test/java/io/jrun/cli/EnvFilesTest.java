@@ -29,6 +29,16 @@ class EnvFilesTest {
         Path file = Files.writeString(dir.resolve("env"), "# comment\n\n  A=1\nB=\"quoted value\"\nHOME\nUNSET\n");
         assertThat(EnvFiles.read(file, HOST)).containsExactly("A=1", "B=\"quoted value\"", "HOME=/root");
         Files.writeString(file, "A=1\n=bad\n");
-        assertThatThrownBy(() -> EnvFiles.read(file, HOST)).hasMessage(file + " line 2: invalid environment entry '=bad': use KEY=VALUE or KEY");
+        assertThatThrownBy(() -> EnvFiles.read(file, HOST)).hasMessage("--env-file " + file + " line 2: invalid environment entry '=bad': use KEY=VALUE or KEY");
+    }
+
+    @Test
+    void aMissingEnvFileNamesTheFlag(@TempDir Path dir) {
+        String[] args = {"run", "--env-file", dir.resolve("none").toString(), "busybox"};
+        picocli.CommandLine cli = Main.commandLine(args);
+        cli.parseArgs(args);
+        RunCommand run = (RunCommand) cli.getSubcommands().get("run").getCommandSpec().userObject();
+        assertThatThrownBy(run::request)
+                .hasMessage("--env-file " + dir.resolve("none") + ": no such file: give an existing file of KEY=VALUE lines");
     }
 }

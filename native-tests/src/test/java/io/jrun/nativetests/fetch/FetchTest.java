@@ -261,6 +261,10 @@ class FetchTest {
         }
         assertThat(id).startsWith("sha256:");
 
+        JrunCli.Result tooShort = jrun.run("image", "inspect", id.substring(7, 10));
+        assertThat(tooShort.exitCode()).isEqualTo(125);
+        assertThat(tooShort.stderr()).isEqualTo("jrun: no image named '" + id.substring(7, 10) + "', and an ID prefix is too short:"
+                + " give at least 4 hex digits of the ID (see jrun image list)\n");
         JrunCli.Result inspect = jrun.run("image", "inspect", id.substring(7, 19));
         assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
         JsonNode details = new ObjectMapper().readTree(inspect.stdout());
@@ -283,7 +287,12 @@ class FetchTest {
         JrunCli.Result gc = jrun.run("image", "gc");
         assertThat(gc.exitCode()).isZero();
         assertThat(store.layerDirs()).hasSize(1);
-        assertThat(jrun.run("image", "rm", addr + "/test/busybox-multi:latest").exitCode()).isZero();
+        JrunCli.Result neither = jrun.run("image", "rm");
+        assertThat(neither.stderr()).startsWith("jrun: Missing required parameter: 'IMAGE' (or -a for all)");
+        JrunCli.Result all = jrun.run("image", "rm", "-a");
+        assertThat(all.exitCode()).as(all.toString()).isZero();
+        assertThat(all.stdout()).startsWith("Removed " + addr + "/test/busybox-multi:latest (");
+        assertThat(store.names()).isEmpty();
         assertThat(store.layerDirs()).isEmpty();
         assertThat(store.blobs()).isEmpty();
     }

@@ -239,7 +239,8 @@ class EnterTest {
                     .hasLineCount(1);
             JrunCli.Result noFile = enter(pod.uuid, "/no/such/program");
             assertThat(noFile.exitCode()).isEqualTo(127);
-            assertThat(noFile.stderr()).hasLineCount(1);
+            assertThat(noFile.stderr()).as("a path is not looked up in PATH").isEqualTo("jrun: the command \"/no/such/program\""
+                    + " was not found in pod " + pod.uuid + ": give a program the container has\n");
             JrunCli.Result notExecutable = enter(pod.uuid, "/etc/passwd");
             assertThat(notExecutable.exitCode()).isEqualTo(126);
             assertThat(notExecutable.stderr()).startsWith("jrun: cannot execute \"/etc/passwd\" in pod").hasLineCount(1);

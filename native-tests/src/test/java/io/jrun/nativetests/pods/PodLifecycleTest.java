@@ -107,10 +107,12 @@ class PodLifecycleTest {
         // pid 1 without a handler ignores SIGTERM: stop must end it with SIGKILL
         String a = ok("run", "-d", busybox, "sh", "-c", "while :; do sleep 0.1; done").stdout().strip();
         String b = ok("run", "-d", busybox, "sh", "-c", "trap '' TERM; while :; do sleep 0.1; done").stdout().strip();
-        ok("stop", "--timeout", "1s", a);
+        JrunCli.Result stopped = ok("stop", "--timeout", "1s", a);
+        assertThat(stopped.stderr()).as("podman's warning").isEqualTo("jrun: warning: pod " + a
+                + " did not stop within 1s of SIGTERM: resorting to SIGKILL (give it a longer --timeout)\n");
         assertThat(status(a, "exit-code")).isEqualTo("137");
         assertThat(status(a, "reason")).isEqualTo("signal (SIGKILL)");
-        ok("stop", "--force", b);
+        assertThat(ok("stop", "--force", b).stderr()).as("SIGKILL asked for: no warning").isEmpty();
         assertThat(status(b, "exit-code")).isEqualTo("137");
         ok("rm", a, b);
     }
@@ -151,6 +153,32 @@ class PodLifecycleTest {
         ok("image", "gc");
         assertThat(ok("image", "list").stdout()).contains(busybox);
         ok("rm", "keeper");
+    }
+
+    @Test
+    void removingOneNameOfAnImageAPodRunsUnderAnotherIsAnUntag(@TempDir Path dir) throws Exception {
+        // the same image under a second name: a copy of its layout fetched from another path
+        Path copy = dir.resolve("busybox-copy");
+        Process cp = new ProcessBuilder("cp", "-a", io.jrun.nativetests.harness.TestImages.layout("busybox").toString(),
+                copy.toString()).inheritIO().start();
+        assertThat(cp.waitFor()).as("cp -a of the busybox layout").isZero();
+        String twin = "oci:" + copy + ":latest";
+        ok("fetch", "-q", twin);
+        try {
+            ok("run", "--name", "twin", twin, "true");
+            JrunCli.Result rm = jrun.run("image", "rm", busybox);
+            assertThat(rm.exitCode()).as("the pod's image keeps its other name: " + rm).isZero();
+            assertThat(rm.stdout()).startsWith("Removed " + busybox + " (");
+            assertThat(ok("image", "list").stdout()).contains(twin).doesNotContain(busybox + " ");
+            JrunCli.Result last = jrun.run("image", "rm", twin);
+            assertThat(last.exitCode()).as("its last name is the image: refused").isEqualTo(125);
+            assertThat(last.stderr()).isEqualTo("jrun: image " + twin + " is in use by a pod: remove the pod first, or pass --force\n");
+            ok("rm", "twin");
+        } finally {
+            jrun.run("rm", "--force", "twin");
+            jrun.run("image", "rm", twin); // or busybox keeps a second name, and anImageAPodUsesIsKeptUnlessForced's rm is an untag
+            jrun.fetchBusybox(); // for the other tests
+        }
     }
 
     @Test

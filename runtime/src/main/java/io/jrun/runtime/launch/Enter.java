@@ -197,6 +197,13 @@ public final class Enter {
         try {
             return Executables.resolve(root, command, spec.path(), spec.workingDir()); // nothing in /proc (CVE-2019-5736)
         } catch (LaunchException e) {
+            if (command.contains("/")) { // a path is looked up as given, not in PATH
+                if (e.exitCode() == LaunchException.NOT_FOUND) {
+                    throw new LaunchException(e.exitCode(), "the command \"" + command + "\" was not found in pod "
+                            + spec.label() + ": give a program the container has", e);
+                }
+                throw e;
+            }
             if (e.exitCode() == LaunchException.CANNOT_EXECUTE) {
                 throw new LaunchException(e.exitCode(), "the command \"" + command + "\" is in pod " + spec.label()
                         + "'s PATH but not executable: give an executable program", e);
