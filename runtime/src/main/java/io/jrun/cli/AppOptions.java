@@ -33,6 +33,11 @@ final class AppOptions {
     private boolean init;
     private String restart = "no";
 
+    /** The options one app of a pod takes after its image (for help and docs checks). */
+    static CommandSpec model() {
+        return new AppOptions(true).spec;
+    }
+
     private AppOptions(boolean withImage) {
         this.withImage = withImage;
         spec = Specs.command(this, "app", "One app of a pod: IMAGE [app options] [-- args].");
