@@ -27,17 +27,32 @@ final class RmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Pods engine = Pods.open(root.dir);
-        List<PodStatus> found = new ArrayList<>();
+        io.jrun.runtime.AppPods appPods = io.jrun.runtime.AppPods.of(engine);
+        List<Object> found = new ArrayList<>();
         for (String pod : pods) {
+            var several = appPods.find(pod); // a pod of several apps first
+            if (several.isPresent()) {
+                if (!force && appPods.phase(several.get()).equals("running")) {
+                    throw new IllegalStateException("pod " + several.get().label()
+                            + " is running: stop it first (jrun stop), or pass --force");
+                }
+                found.add(several.get());
+                continue;
+            }
             PodStatus p = engine.find(pod);
             if (!force) {
                 Pods.checkRemovable(p); // running, or abandoned by its jrun with its app still running
             }
             found.add(p); // every pod is checked before anything is removed
         }
-        for (PodStatus p : found) {
-            engine.remove(p, force);
-            System.out.println(p.uuid());
+        for (Object target : found) {
+            if (target instanceof io.jrun.runtime.pod.AppPodRecord pod) {
+                appPods.remove(pod, force); // its apps, its namespaces, its record
+                System.out.println(pod.uuid());
+            } else if (target instanceof PodStatus p) {
+                engine.remove(p, force);
+                System.out.println(p.uuid());
+            }
         }
         return 0;
     }

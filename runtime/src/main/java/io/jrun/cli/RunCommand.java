@@ -9,7 +9,11 @@ import io.jrun.runtime.spec.ConsoleSize;
 import io.jrun.runtime.prepare.MountSpec;
 import io.jrun.runtime.prepare.Network;
 import io.jrun.runtime.Conmon;
+import io.jrun.runtime.AppPods;
+import io.jrun.runtime.AppRequest;
+import io.jrun.runtime.PodRequest;
 import io.jrun.runtime.Pods;
+import io.jrun.runtime.RunningAppPod;
 import io.jrun.runtime.prepare.RunRequest;
 import io.jrun.runtime.RunningPod;
 import io.jrun.runtime.prepare.SecurityOptions;
@@ -126,6 +130,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (command.contains(AppOptions.SEPARATOR)) {
+            return runPod();
+        }
         // every argument is checked before anything is created or fetched
         RunRequest request = request();
         String pullPolicy = pull.toLowerCase(Locale.ROOT);
@@ -159,6 +166,71 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             return pod.waitForExit();
+        }
+    }
+
+    /** Options before the first image that belong to one app: refused in a pod of several apps. */
+    private static final List<String> APP_ONLY = List.of("-e", "--env-file", "-w", "-u", "--entrypoint", "-v", "--tmpfs",
+            "--read-only", "-t", "-i");
+    /** Pod options a pod of several apps does not take yet. */
+    private static final List<String> NOT_FOR_PODS = List.of("-m", "--memory-swap", "--cpus", "--cpu-weight",
+            "--pids-limit", "--io-weight", "--cpuset-cpus", "--cgroup-parent", "--sd-notify");
+
+    /**
+     * {@code jrun run [pod options] IMG1 [app options] [-- args] --- IMG2 [app options] [-- args] …}:
+     * a pod of several apps, rkt style, sharing the network, IPC and UTS namespaces.
+     */
+    private int runPod() throws Exception {
+        var parsed = spec.commandLine().getParseResult();
+        for (String option : APP_ONLY) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " before the first image: in a pod of several apps, app options"
+                        + " go after their app's IMAGE (jrun run [pod options] IMG1 [app options] --- IMG2 [app options])");
+            }
+        }
+        for (String option : NOT_FOR_PODS) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " is not supported yet for a pod of several apps: run without it");
+            }
+        }
+        if (systemd.listenFds() > 0) {
+            throw new IllegalArgumentException("socket activation (LISTEN_FDS) is not supported for a pod of several apps");
+        }
+        RunRequest template = request(); // the pod's security and device options, checked
+        String pullPolicy = pull.toLowerCase(Locale.ROOT);
+        if (!List.of("missing", "always", "never").contains(pullPolicy)) {
+            throw new IllegalArgumentException("invalid --pull '" + pull + "': use missing, always or never");
+        }
+        List<List<String>> parts = AppOptions.split(command);
+        List<AppRequest> apps = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            apps.add(AppOptions.parse(parts.get(i), i == 0 ? image : null, template));
+        }
+        PodRequest.Builder pod = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
+                .removeOnExit(remove);
+        for (AppRequest app : apps) {
+            pod.app(app);
+        }
+        PodRequest checked = pod.build(); // every app checked before anything is fetched or made
+        Pods pods = Pods.open(root.dir);
+        PodRequest.Builder fetched = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
+                .removeOnExit(remove);
+        for (AppRequest app : checked.apps()) {
+            String stored = ensureImage(pods.images(), pullPolicy, app.process().image());
+            fetched.app(AppRequest.builder(app.name(), app.process().withImage(stored)).init(app.init())
+                    .restart(app.restart()).build());
+        }
+        AppPods appPods = AppPods.of(pods);
+        if (detach) {
+            Conmon.Programs programs = Conmon.Programs.find(); // before anything is created
+            System.out.println(appPods.runDetached(fetched.build(), programs, this::saveUuid));
+            return 0;
+        }
+        try (SignalForwarder signals = SignalForwarder.install()) {
+            RunningAppPod running = appPods.prepare(fetched.build(), new Stdio(Path.of("/dev/null"), null, null),
+                    this::saveUuid);
+            signals.forwardTo(running::signal);
+            return running.runToEnd();
         }
     }
 
@@ -229,6 +301,11 @@ final class RunCommand implements Callable<Integer> {
 
     /** The image's store name, fetched first as --pull says. */
     private String ensureImage(Images images, String policy) throws Exception {
+        return ensureImage(images, policy, image);
+    }
+
+    /** {@code image}'s store name, fetched first as --pull says. */
+    private String ensureImage(Images images, String policy, String image) throws Exception {
         if (!policy.equals("always")) {
             var found = images.find(image);
             if (found.isPresent()) {

@@ -34,6 +34,11 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Pods pods = Pods.open(root.dir);
+        var appPods = io.jrun.runtime.AppPods.of(pods);
+        var several = appPods.find(pod);
+        if (several.isPresent()) {
+            return showPod(appPods, several.get());
+        }
         PodStatus p = pods.find(pod);
         if (waitForExit) {
             p = pods.awaitExit(p);
@@ -84,6 +89,81 @@ final class StatusCommand implements Callable<Integer> {
             u.cpuUsageUsec().ifPresent(v -> b.append("cpu.usage_usec=").append(v).append('\n'));
             u.pidsCurrent().ifPresent(v -> b.append("pids.current=").append(v).append('\n'));
         });
+        System.out.print(b);
+        return 0;
+    }
+
+    /**
+     * A pod of several apps: the pod's lines, then each app's as {@code app.NAME.KEY=VALUE}
+     * (its state, init, restart policy and restarts, unit, pid, exit code and reason).
+     */
+    private int showPod(io.jrun.runtime.AppPods appPods, io.jrun.runtime.pod.AppPodRecord pod) throws Exception {
+        if (waitForExit) {
+            pod = appPods.awaitExit(pod);
+        }
+        String phase = appPods.phase(pod);
+        var apps = appPods.apps(pod);
+        if (format == Format.json) {
+            var n = io.jrun.images.oci.JsonTrees.object();
+            n.put("uuid", pod.uuid());
+            n.put("name", pod.name());
+            n.put("hostname", pod.hostname());
+            n.put("network", pod.network());
+            n.put("state", phase);
+            n.put("created", pod.created().toString());
+            var list = n.putArray("apps");
+            for (var a : apps) {
+                var app = list.addObject();
+                app.put("name", a.app().name());
+                app.put("init", a.app().init());
+                app.put("restart", a.app().restart());
+                app.put("restarts", a.app().restarts());
+                app.put("appState", a.state());
+                if (a.unit() != null) {
+                    app.set("unit", PodViews.json(a.unit()));
+                } else {
+                    app.putNull("unit");
+                }
+            }
+            PodViews.print(n);
+            return 0;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("uuid=").append(pod.uuid()).append('\n');
+        if (pod.name() != null) {
+            b.append("name=").append(pod.name()).append('\n');
+        }
+        b.append("hostname=").append(pod.hostname()).append('\n');
+        b.append("network=").append(pod.network()).append('\n');
+        b.append("state=").append(phase).append('\n');
+        b.append("apps=").append(String.join(",", apps.stream().map(a -> a.app().name()).toList())).append('\n');
+        for (var a : apps) {
+            String key = "app." + a.app().name() + ".";
+            b.append(key).append("state=").append(a.state()).append('\n');
+            if (a.app().init()) {
+                b.append(key).append("init=true\n");
+            }
+            b.append(key).append("restart=").append(a.app().restart()).append('\n');
+            b.append(key).append("restarts=").append(a.app().restarts()).append('\n');
+            PodStatus u = a.unit();
+            if (u == null) {
+                continue;
+            }
+            b.append(key).append("unit=").append(u.uuid()).append('\n');
+            if (u.manifest() != null) {
+                b.append(key).append("image=").append(u.manifest().imageName()).append('\n');
+            }
+            if (u.process() != null) {
+                b.append(key).append("pid=").append(u.process().pid()).append('\n');
+            }
+            if (u.exit() != null) {
+                b.append(key).append("exit-code=")
+                        .append(u.exit().exitCodeKnown() ? String.valueOf(u.exit().exitCode()) : "unknown").append('\n');
+                b.append(key).append("reason=").append(u.exit().reason()).append('\n');
+            } else if (u.abandoned() && !PodStore.appAlive(u.process())) {
+                b.append(key).append("exit-code=unknown\n");
+            }
+        }
         System.out.print(b);
         return 0;
     }

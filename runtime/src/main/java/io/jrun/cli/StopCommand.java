@@ -38,13 +38,20 @@ final class StopCommand implements Callable<Integer> {
         var stopSignal = signal == null ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(io.jrun.linux.Signals.parse(signal));
         Pods engine = Pods.open(root.dir);
-        List<PodStatus> found = new java.util.ArrayList<>();
+        io.jrun.runtime.AppPods appPods = io.jrun.runtime.AppPods.of(engine);
+        List<Object> found = new java.util.ArrayList<>();
         for (String pod : pods) {
-            found.add(engine.find(pod)); // every name is checked before anything is stopped
+            // every name is checked before anything is stopped; a pod of several apps first
+            found.add(appPods.find(pod).isPresent() ? appPods.find(pod).get() : engine.find(pod));
         }
-        for (PodStatus pod : found) {
-            engine.stop(pod, stopSignal, wait, force);
-            System.out.println(pod.uuid());
+        for (Object target : found) {
+            if (target instanceof io.jrun.runtime.pod.AppPodRecord pod) {
+                appPods.stop(pod, stopSignal, wait, force); // every app, the last started first
+                System.out.println(pod.uuid());
+            } else if (target instanceof PodStatus pod) {
+                engine.stop(pod, stopSignal, wait, force);
+                System.out.println(pod.uuid());
+            }
         }
         return 0;
     }

@@ -233,7 +233,7 @@ public final class Pods {
     private static final java.util.regex.Pattern HOSTNAME = java.util.regex.Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*");
 
-    private static void checkHostname(String hostname) {
+    static void checkHostname(String hostname) {
         if (hostname.length() > 64 || !HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException("invalid hostname \"" + hostname
                     + "\": use letters, digits, '-' and '.', at most 64 characters");
@@ -423,6 +423,8 @@ public final class Pods {
         if (!markOnly) {
             PodCgroupRecord.sweepStale(store);
             Conmon.sweep(store.root().getParent(), store);
+            // a pod of several apps goes once its apps' units have: its namespaces unmounted
+            io.jrun.runtime.pod.AppPodStore.open(store).sweep();
         }
         return result;
     }

@@ -3,6 +3,7 @@ package io.jrun.runtime.prepare;
 import io.jrun.runtime.cgroup.CgroupLimits;
 import io.jrun.runtime.devices.DeviceMapping;
 import io.jrun.runtime.seccomp.SeccompOption;
+import io.jrun.runtime.spec.Namespace;
 
 import java.util.List;
 
@@ -32,14 +33,18 @@ import java.util.List;
  *                    gets at the same numbers (with LISTEN_FDS and LISTEN_PID=1 in env); 0 for none
  * @param devices     --device: host devices the container gets, each a node in its /dev
  *                    ({@code linux.devices}) and an allow rule ({@code linux.resources.devices})
+ * @param joinNamespaces namespaces the app joins by path instead of making its own: a pod of
+ *                    several apps' shared network, IPC and UTS namespaces (see SharedNamespaces);
+ *                    empty for a one-app pod
  */
 public record RunRequest(String image, List<String> command, String entrypoint, List<String> env,
                          String workingDir, String user, String name, String hostname,
                          List<MountSpec> mounts, List<String> volumeArgs, Network network, boolean readOnly,
                          boolean terminal, boolean interactive, boolean removeOnExit, SeccompOption seccomp,
                          SecurityOptions security, CgroupLimits limits, String cgroupParent, int listenFds,
-                         List<DeviceMapping> devices) {
+                         List<DeviceMapping> devices, List<Namespace> joinNamespaces) {
     public RunRequest {
+        joinNamespaces = joinNamespaces == null ? List.of() : List.copyOf(joinNamespaces);
         devices = devices == null ? List.of() : List.copyOf(devices);
         for (int i = 0; i < devices.size(); i++) { // two nodes at one path fail here, before a fetch
             for (int j = 0; j < i; j++) {
@@ -72,7 +77,8 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
         return new Builder().image(image).command(command).entrypoint(entrypoint).env(env).workingDir(workingDir)
                 .user(user).name(name).hostname(hostname).mounts(mounts, volumeArgs).network(network).readOnly(readOnly)
                 .terminal(terminal).interactive(interactive).removeOnExit(removeOnExit).seccomp(seccomp)
-                .security(security).limits(limits).cgroupParent(cgroupParent).listenFds(listenFds).devices(devices);
+                .security(security).limits(limits).cgroupParent(cgroupParent).listenFds(listenFds).devices(devices)
+                .joinNamespaces(joinNamespaces);
     }
 
     /** Builds a request; everything but the image has docker's default. */
@@ -98,6 +104,7 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
         private String cgroupParent;
         private int listenFds;
         private List<DeviceMapping> devices = List.of();
+        private List<Namespace> joinNamespaces = List.of();
 
         private Builder() {
         }
@@ -208,10 +215,15 @@ public record RunRequest(String image, List<String> command, String entrypoint, 
             return this;
         }
 
+        public Builder joinNamespaces(List<Namespace> v) {
+            joinNamespaces = v;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(image, command, entrypoint, env, workingDir, user, name, hostname, mounts, volumeArgs,
                     network, readOnly, terminal, interactive, removeOnExit, seccomp, security, limits, cgroupParent, listenFds,
-                    devices);
+                    devices, joinNamespaces);
         }
     }
 }

@@ -109,7 +109,10 @@ public final class SpecPreparer {
         Spec.Builder spec = Spec.builder()
                 .process(process)
                 .root(new Root(in.podDir().relativize(in.rootfs()).toString(), request.readOnly()))
-                .hostname(in.hostname())
+                // a joined UTS namespace (a pod's of several apps) has its host name already; the
+                // OCI spec wants a hostname only with a new one
+                .hostname(request.joinNamespaces().stream().anyMatch(n -> n.type().equals(Namespace.UTS))
+                        ? null : in.hostname())
                 .annotation(Annotations.POD, in.uuid())
                 .annotation(Annotations.IMAGE, in.imageName())
                 .annotation(Annotations.STOP_SIGNAL, config.stopSignal());
@@ -119,7 +122,7 @@ public final class SpecPreparer {
             spec.mount(m);
         }
 
-        Linux.Builder linux = defaultLinux(in.cgroup2(), request.network() == Network.HOST)
+        Linux.Builder linux = defaultLinux(in.cgroup2(), request.network() == Network.HOST, request.joinNamespaces())
                 .maskedPaths(hardening.maskedPaths())
                 .readonlyPaths(hardening.readOnlyPaths())
                 .cgroupsPath(request.cgroupParent() == null ? "pod-" + in.uuid()
@@ -187,18 +190,27 @@ public final class SpecPreparer {
      * {@code hostNetwork}) and runc's masked and read-only paths.
      */
     public static Linux.Builder defaultLinux(boolean cgroup2, boolean hostNetwork) {
+        return defaultLinux(cgroup2, hostNetwork, List.of());
+    }
+
+    /**
+     * As {@link #defaultLinux(boolean, boolean)}, where a namespace of {@code joined}'s types is
+     * joined by its path instead of made: an app of a pod of several apps joins the pod's network,
+     * IPC and UTS namespaces.
+     */
+    public static Linux.Builder defaultLinux(boolean cgroup2, boolean hostNetwork, List<Namespace> joined) {
         Linux.Builder linux = Linux.builder()
-                .namespace(Namespace.of(Namespace.PID))
-                .namespace(Namespace.of(Namespace.IPC))
-                .namespace(Namespace.of(Namespace.UTS))
-                .namespace(Namespace.of(Namespace.MOUNT))
                 .maskedPaths(ContainerHardening.DEFAULT_MASKED)
                 .readonlyPaths(ContainerHardening.DEFAULT_READ_ONLY);
+        List<String> types = new java.util.ArrayList<>(List.of(Namespace.PID, Namespace.IPC, Namespace.UTS, Namespace.MOUNT));
         if (cgroup2) {
-            linux.namespace(Namespace.of(Namespace.CGROUP));
+            types.add(Namespace.CGROUP);
         }
         if (!hostNetwork) {
-            linux.namespace(Namespace.of(Namespace.NETWORK));
+            types.add(Namespace.NETWORK);
+        }
+        for (String type : types) {
+            linux.namespace(joined.stream().filter(n -> n.type().equals(type)).findFirst().orElse(Namespace.of(type)));
         }
         return linux;
     }

@@ -1,0 +1,297 @@
+package io.jrun.runtime;
+
+import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Namespaces;
+import io.jrun.linux.Uuids;
+import io.jrun.runtime.launch.LaunchException;
+import io.jrun.runtime.launch.Stdio;
+import io.jrun.runtime.pod.AppPodRecord;
+import io.jrun.runtime.pod.AppPodStore;
+import io.jrun.runtime.pod.PodStatus;
+import io.jrun.runtime.pod.SharedNamespaces;
+import io.jrun.runtime.prepare.Network;
+import io.jrun.runtime.prepare.RunRequest;
+import io.jrun.runtime.spec.Namespace;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The engine for pods of several apps ({@link PodRequest}), over {@link Pods}: the pod's own
+ * part (its record, shared namespaces and lifecycle) is here, and each app runs as one unit of
+ * the pod store, launched, supervised, stopped and collected as a one-app pod is.
+ *
+ * <pre>{@code
+ * AppPods apps = AppPods.of(Pods.open(Path.of("/var/lib/jrun")));
+ * RunningAppPod pod = apps.prepare(request, Stdio.inherit(), uuid -> { });
+ * int exitCode = pod.runToEnd();
+ * }</pre>
+ */
+public final class AppPods {
+    /** How long an app restarted {@code always} gets to stop once the pod's other apps have ended. */
+    static final Duration SIDECAR_STOP_TIMEOUT = Duration.ofSeconds(10);
+    private final Pods pods;
+    private final AppPodStore store;
+
+    private AppPods(Pods pods, AppPodStore store) {
+        this.pods = pods;
+        this.store = store;
+    }
+
+    public static AppPods of(Pods pods) throws IOException {
+        return new AppPods(pods, AppPodStore.open(pods.store()));
+    }
+
+    public AppPodStore store() {
+        return store;
+    }
+
+    /**
+     * Makes the pod (its record and shared namespaces) for a run in the foreground; nothing
+     * runs yet: {@link RunningAppPod#runToEnd()} runs it. {@code created} learns its UUID.
+     */
+    public RunningAppPod prepare(PodRequest request, Stdio stdio, Consumer<String> created) throws IOException {
+        Made made = make(request, created);
+        return new RunningAppPod(pods, this, store, made.lease(), request, stdio, made.shared());
+    }
+
+    /** A pod's record, held, and its namespaces. */
+    private record Made(AppPodStore.Lease lease, List<Namespace> shared) {
+    }
+
+    private Made make(PodRequest request, Consumer<String> created) throws IOException {
+        String uuid = Uuids.random().toString();
+        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
+        Pods.checkHostname(hostname);
+        List<AppPodRecord.App> apps = request.apps().stream()
+                .map(a -> new AppPodRecord.App(a.name(), a.init(), a.restart().toString(), null, 0)).toList();
+        AppPodStore.Lease lease = store.create(new AppPodRecord(uuid, request.name(), hostname,
+                request.network().name().toLowerCase(java.util.Locale.ROOT), Instant.now(), apps, null));
+        try {
+            created.accept(uuid);
+            List<Namespace> shared = SharedNamespaces.create(lease.namespaces(), hostname, request.network() == Network.HOST);
+            return new Made(lease, shared);
+        } catch (IOException | RuntimeException e) {
+            lease.close();
+            store.remove(lease.record());
+            throw e;
+        }
+    }
+
+    private static String defaultHostname(PodRequest request, String uuid) {
+        if (request.network() == Network.HOST) {
+            try {
+                return Namespaces.hostname();
+            } catch (ErrnoException e) {
+                // the pod's own
+            }
+        }
+        return uuid.replace("-", "").substring(0, 12);
+    }
+
+    /** What an app of a pod runs as: a request for one unit of the pod store in the pod's namespaces. */
+    static RunRequest unitRequest(PodRequest pod, AppRequest app, String hostname, List<Namespace> shared) {
+        return app.process().toBuilder().name(pod.name() == null ? null : pod.name() + "." + app.name())
+                .hostname(hostname).network(pod.network()).joinNamespaces(shared).build();
+    }
+
+    /**
+     * Runs the pod detached: each app under its own conmon. The init apps run first, one after
+     * another, this jrun waiting for each; then the others start, and this returns the pod's
+     * UUID once they run, leaving nothing of this JVM behind. A failing init app fails the pod:
+     * a LaunchException with its exit code, the other apps never started.
+     */
+    public String runDetached(PodRequest request, Conmon.Programs programs, Consumer<String> created)
+            throws LaunchException, IOException {
+        for (AppRequest app : request.apps()) {
+            if (app.restart().kind() != RestartPolicy.Kind.NO) {
+                throw new IllegalArgumentException("app " + app.name() + ": --restart " + app.restart() + " needs a"
+                        + " supervisor that stays, and conmon does not restart: run the pod in the foreground (without -d)");
+            }
+        }
+        if (request.removeOnExit()) {
+            throw new IllegalArgumentException("--rm with -d and several apps is not supported: remove the pod with jrun rm");
+        }
+        Made made = make(request, created);
+        AppPodStore.Lease lease = made.lease();
+        String hostname = lease.record().hostname();
+        List<String> started = new ArrayList<>();
+        boolean launched = false;
+        try {
+            for (AppRequest app : request.initApps()) {
+                String unit = pods.runDetached(unitRequest(request, app, hostname, made.shared()), programs, u -> { });
+                lease.update(lease.record().app(app.name()).withUnit(unit, 0));
+                PodStatus ended = pods.awaitExit(pods.store().locate(unit).orElseThrow());
+                int code = ended.exit() == null || !ended.exit().exitCodeKnown() ? LaunchException.JRUN_ERROR
+                        : ended.exit().exitCode();
+                if (code != 0) {
+                    throw initFailed(lease.record(), app.name(), code);
+                }
+            }
+            for (AppRequest app : request.mainApps()) {
+                String unit = pods.runDetached(unitRequest(request, app, hostname, made.shared()), programs, u -> { });
+                started.add(unit);
+                lease.update(lease.record().app(app.name()).withUnit(unit, 0));
+            }
+            launched = true;
+            return lease.record().uuid();
+        } finally {
+            if (!launched) {
+                stopUnits(started.reversed(), Duration.ZERO, true);
+                SharedNamespaces.release(lease.namespaces()); // nothing of the pod runs: its namespaces go
+            }
+            lease.close();
+        }
+    }
+
+    static LaunchException initFailed(AppPodRecord pod, String app, int code) {
+        return new LaunchException(code, "init app " + app + " of pod " + pod.label() + " exited with " + code
+                + ": the pod's other apps were not started (jrun status " + pod.label() + " shows it)");
+    }
+
+    private void stopUnits(List<String> units, Duration timeout, boolean force) throws IOException {
+        for (String unit : units) {
+            Optional<PodStatus> status = pods.store().locate(unit);
+            if (status.isPresent() && Pods.runs(status.get())) {
+                pods.stop(status.get(), timeout, force);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- managing pods of several apps
+
+    /** The pod of several apps named by {@code nameOrUuid} (name, UUID, unique UUID prefix); empty if none. */
+    public Optional<AppPodRecord> find(String nameOrUuid) throws IOException {
+        return store.find(nameOrUuid);
+    }
+
+    /** Every pod of several apps, oldest first. */
+    public List<AppPodRecord> list() throws IOException {
+        return store.list();
+    }
+
+    /** One app of a pod as it is now: its record, and its unit (null before it is made, or once removed). */
+    public record AppStatus(AppPodRecord.App app, PodStatus unit) {
+        /** The app's state: its unit's, or "waiting" before it is made (an app after a running init app). */
+        public String state() {
+            return unit == null ? "waiting" : unit.state().toString().toLowerCase(java.util.Locale.ROOT)
+                    + (unit.abandoned() ? " (abandoned)" : "");
+        }
+    }
+
+    /** The pod's apps, in their order. */
+    public List<AppStatus> apps(AppPodRecord pod) throws IOException {
+        List<AppStatus> result = new ArrayList<>();
+        for (AppPodRecord.App app : pod.apps()) {
+            result.add(new AppStatus(app, app.unit() == null ? null : pods.store().locate(app.unit()).orElse(null)));
+        }
+        return result;
+    }
+
+    /**
+     * The pod's phase, rkt's way: running while a jrun supervises it or any app runs; exited
+     * once every app has ended.
+     */
+    public String phase(AppPodRecord pod) throws IOException {
+        if (store.held(pod)) {
+            return "running";
+        }
+        for (AppStatus a : apps(pod)) {
+            if (a.unit() != null && Pods.runs(a.unit())) {
+                return "running";
+            }
+        }
+        return "exited";
+    }
+
+    /** One app's unit in the pod store, for jrun logs/enter --app; IllegalArgumentException if it has none yet. */
+    public PodStatus unit(AppPodRecord pod, String appName) throws IOException {
+        AppPodRecord.App app = store.reread(pod).orElse(pod).app(appName);
+        if (app.unit() == null) {
+            throw new IllegalArgumentException("app " + appName + " of pod " + pod.label()
+                    + " has not started yet: it waits for the pod's init apps");
+        }
+        return pods.store().locate(app.unit()).orElseThrow(() -> new IllegalArgumentException("app " + appName
+                + " of pod " + pod.label() + " was removed"));
+    }
+
+    /**
+     * Stops every app of the pod, each with its own StopSignal (or {@code signal}), the last
+     * started first, SIGKILL after {@code timeout}; no app restarts any more. Returns once the
+     * pod has ended, its supervising jrun too.
+     */
+    public void stop(AppPodRecord pod, java.util.OptionalInt signal, Duration timeout, boolean force) throws IOException {
+        store.markStopping(pod);
+        AppPodRecord now = store.reread(pod).orElse(pod);
+        List<String> units = new ArrayList<>();
+        for (AppPodRecord.App app : now.apps().reversed()) {
+            if (app.unit() != null) {
+                units.add(app.unit());
+            }
+        }
+        for (String unit : units) {
+            Optional<PodStatus> status = pods.store().locate(unit);
+            if (status.isPresent()) {
+                pods.stop(status.get(), signal, timeout, force);
+            }
+        }
+        awaitSupervisor(pod);
+        // an app its supervisor started meanwhile (a restart that came before the mark) ends too
+        AppPodRecord after = store.reread(pod).orElse(now);
+        if (!after.equals(now)) {
+            stop(after, signal, timeout, force);
+        }
+    }
+
+    /** Blocks until every app of the pod has ended and no jrun supervises it; reads it again. */
+    public AppPodRecord awaitExit(AppPodRecord pod) throws IOException {
+        while (true) {
+            awaitSupervisor(pod);
+            AppPodRecord now = store.reread(pod).orElse(pod);
+            for (AppStatus a : apps(now)) {
+                if (a.unit() != null) {
+                    pods.awaitExit(a.unit());
+                }
+            }
+            if (!phase(now).equals("running")) {
+                return now;
+            }
+        }
+    }
+
+    private void awaitSupervisor(AppPodRecord pod) throws IOException {
+        while (store.held(pod)) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for pod " + pod.label() + " to end");
+            }
+        }
+    }
+
+    /**
+     * Removes the pod: its apps' units, its namespaces and its record. A pod with a running app
+     * is refused unless {@code force}, which kills its apps first.
+     */
+    public void remove(AppPodRecord pod, boolean force) throws IOException {
+        if (phase(pod).equals("running")) {
+            if (!force) {
+                throw new IllegalStateException("pod " + pod.label() + " is running: stop it first (jrun stop), or pass --force");
+            }
+            stop(pod, java.util.OptionalInt.empty(), Duration.ZERO, true);
+        }
+        AppPodRecord now = store.reread(pod).orElse(pod);
+        for (AppStatus a : apps(now)) {
+            if (a.unit() != null) {
+                pods.remove(a.unit(), false);
+            }
+        }
+        store.remove(now);
+    }
+}

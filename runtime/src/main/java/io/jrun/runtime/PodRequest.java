@@ -1,0 +1,124 @@
+package io.jrun.runtime;
+
+import io.jrun.runtime.pod.PodStore;
+import io.jrun.runtime.prepare.Network;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A pod of several apps, the one request model the engine runs them from: the CLI's rkt-style
+ * {@code jrun run [pod options] IMG1 [app options] --- IMG2 [app options] …} and a Kubernetes
+ * {@code v1 Pod} manifest both translate into it.
+ *
+ * <p>The pod owns what its apps share: the network, IPC and UTS namespaces (held as
+ * bind-mounted nsfs files under the pod's directory, no process resident, see
+ * {@link SharedNamespaces}), the host name every app sees, the name and the lifecycle. Each
+ * {@link AppRequest} owns its root file system, mount and pid namespaces, process, cgroup,
+ * supervisor, log and exit status: it runs as one unit of the pod store (named
+ * {@code POD.APP} when the pod has a name), with every default, the device policy and the
+ * seccomp filter of a one-app run.
+ *
+ * <pre>{@code
+ * PodRequest pod = PodRequest.builder()
+ *         .name("web")
+ *         .app(AppRequest.builder("main", RunRequest.builder("busybox").command("httpd", "-f").build()).build())
+ *         .app(AppRequest.builder("shipper", RunRequest.builder("busybox").command("tail", "-F", "/logs/x").build())
+ *                 .restart(RestartPolicy.parse("always")).build())
+ *         .build();
+ * }</pre>
+ *
+ * @param name         the pod's name, unique among pods and apps, or null
+ * @param hostname     the host name of the pod's UTS namespace, or null for the UUID's first 12 hex digits
+ * @param network      none (a network namespace of the pod's with only loopback) or host
+ * @param removeOnExit remove the pod when its apps have exited (foreground only)
+ * @param apps         the apps, init apps first in the order they run, then the others in start order
+ */
+public record PodRequest(String name, String hostname, Network network, boolean removeOnExit, List<AppRequest> apps) {
+    public PodRequest {
+        network = network == null ? Network.NONE : network;
+        apps = List.copyOf(apps);
+        if (apps.size() < 2) {
+            throw new IllegalArgumentException("a pod of several apps needs two or more: separate them with ---");
+        }
+        if (name != null) {
+            PodStore.checkName(name);
+        }
+        Set<String> names = new HashSet<>();
+        boolean seenMain = false;
+        for (AppRequest app : apps) {
+            if (name != null && name.length() + 1 + app.name().length() > 128) {
+                throw new IllegalArgumentException("app " + app.name() + " of pod " + name + ": the app's unit is named"
+                        + " POD.APP, at most 128 characters: choose a shorter --name or --app-name");
+            }
+            if (!names.add(app.name())) {
+                throw new IllegalArgumentException("two apps are named " + app.name() + ": give each its own --app-name");
+            }
+            if (app.init() && seenMain) {
+                throw new IllegalArgumentException("init app " + app.name() + " comes after an app that is not an init app:"
+                        + " put init apps first");
+            }
+            seenMain |= !app.init();
+        }
+        if (!seenMain) {
+            throw new IllegalArgumentException("every app is an init app: a pod needs one that is not");
+        }
+    }
+
+    /** The init apps, in the order they run. */
+    public List<AppRequest> initApps() {
+        return apps.stream().filter(AppRequest::init).toList();
+    }
+
+    /** The apps that run together once the init apps are done, in start order. */
+    public List<AppRequest> mainApps() {
+        return apps.stream().filter(a -> !a.init()).toList();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a pod: no name, the default host name, no network but loopback, kept after exit. */
+    public static final class Builder {
+        private String name;
+        private String hostname;
+        private Network network = Network.NONE;
+        private boolean removeOnExit;
+        private final List<AppRequest> apps = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder name(String v) {
+            name = v;
+            return this;
+        }
+
+        public Builder hostname(String v) {
+            hostname = v;
+            return this;
+        }
+
+        public Builder network(Network v) {
+            network = v;
+            return this;
+        }
+
+        public Builder removeOnExit(boolean v) {
+            removeOnExit = v;
+            return this;
+        }
+
+        public Builder app(AppRequest v) {
+            apps.add(v);
+            return this;
+        }
+
+        public PodRequest build() {
+            return new PodRequest(name, hostname, network, removeOnExit, apps);
+        }
+    }
+}
