@@ -26,6 +26,7 @@ public final class Main {
         COMMANDS.put("rm", root -> new RmCommand(root).spec);
         COMMANDS.put("gc", root -> new GcCommand(root).spec);
         COMMANDS.put("logs", root -> new LogsCommand(root).spec);
+        COMMANDS.put("play", root -> new PlayCommand(root).spec);
         COMMANDS.put("cleanup", root -> new CleanupCommand(root).spec);
     }
 

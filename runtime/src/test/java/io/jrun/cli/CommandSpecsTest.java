@@ -95,7 +95,7 @@ class CommandSpecsTest {
     void everyCommandHasHelpNamingItsOptions() {
         CommandLine cli = Main.commandLine("--help");
         assertThat(cli.getSubcommands().keySet())
-                .containsExactly("fetch", "image", "run", "enter", "list", "status", "stop", "rm", "gc", "logs", "cleanup");
+                .containsExactly("fetch", "image", "run", "enter", "list", "status", "stop", "rm", "gc", "logs", "play", "cleanup");
         assertThat(cli.getUsageMessage()).as("conmon's exit command is internal").contains("logs").doesNotContain("cleanup");
         assertThat(cli.getSubcommands().get("run").getUsageMessage().replaceAll("\\s+", " ")) // wherever the synopsis wraps
                 .contains("--memory=BYTES", "--cap-add=CAP", "--sd-notify=jrun|container|main-pid|ignore", "IMAGE [COMMAND...]",
