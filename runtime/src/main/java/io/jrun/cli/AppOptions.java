@@ -84,14 +84,7 @@ final class AppOptions {
         }
         List<MountSpec> mounts = new ArrayList<>();
         List<String> mountArgs = new ArrayList<>();
-        for (String v : volumes) {
-            mounts.add(MountSpec.parseVolume(v));
-            mountArgs.add("-v " + v);
-        }
-        for (String t : tmpfs) {
-            mounts.add(MountSpec.parseTmpfs(t));
-            mountArgs.add("--tmpfs " + t);
-        }
+        RunCommand.addMounts(volumes, tmpfs, mounts, mountArgs);
         RunRequest process = RunRequest.builder(image).command(args).entrypoint(entrypoint).env(envFlags.entries())
                 .workingDir(workingDir).user(user).mounts(mounts, mountArgs).readOnly(readOnly)
                 .seccomp(template.seccomp()).security(template.security()).devices(template.devices()).build();
@@ -124,5 +117,27 @@ final class AppOptions {
         }
         apps.add(current);
         return apps;
+    }
+
+    /**
+     * The pod-store unit that {@code jrun logs} or {@code jrun enter} acts on: with
+     * {@code --app}, that app of the pod of several apps {@code pod}; without it, the pod
+     * {@code pod}, which must not be one of several apps.
+     */
+    static io.jrun.runtime.pod.PodStatus target(io.jrun.runtime.Pods pods, String pod, String app) throws Exception {
+        io.jrun.runtime.AppPods appPods = io.jrun.runtime.AppPods.of(pods);
+        var several = appPods.find(pod);
+        if (app == null) {
+            if (several.isPresent()) {
+                throw new IllegalArgumentException("pod " + several.get().label() + " has several apps: name one with --app ("
+                        + String.join(", ", several.get().apps().stream().map(a -> a.name()).toList()) + ")");
+            }
+            return pods.find(pod);
+        }
+        if (several.isEmpty()) {
+            pods.find(pod); // no such pod at all: that line
+            throw new IllegalArgumentException("pod " + pod + " has one app: drop --app");
+        }
+        return appPods.unit(several.get(), app);
     }
 }

@@ -23,6 +23,7 @@ final class EnterCommand implements Callable<Integer> {
     final CommandSpec spec;
     private final EnvFlags envFlags = new EnvFlags();
     private String pod;
+    private String app;
     private List<String> command = new ArrayList<>();
     private String workingDir;
     private String user;
@@ -38,6 +39,8 @@ final class EnterCommand implements Callable<Integer> {
                 "(a leading -- is dropped).");
         spec.addPositional(Specs.positional("0", "POD", v -> pod = v, () -> pod)
                 .description("A running pod's name, UUID or unique UUID prefix.").build());
+        spec.addOption(Specs.option(String.class, "NAME", v -> app = v, () -> app, "--app")
+                .description("The app of a pod of several apps (before POD, or right after it).").build());
         spec.addPositional(Specs.positionals("1..*", false, "COMMAND", v -> command = v, () -> command)
                 .description("The command and its arguments (default: /bin/sh).").build());
         envFlags.addTo(spec);
@@ -54,10 +57,19 @@ final class EnterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // rkt's and the pods' order, jrun enter POD --app NAME [COMMAND]: right after POD, --app
+        // is jrun's (everything else after POD is the command's)
+        if (command.size() >= 2 && command.getFirst().equals("--app")) {
+            app = command.get(1);
+            command = command.subList(2, command.size());
+        } else if (!command.isEmpty() && command.getFirst().startsWith("--app=")) {
+            app = command.getFirst().substring("--app=".length());
+            command = command.subList(1, command.size());
+        }
         // every argument is checked before the pod is touched
         EnterRequest request = request();
         Pods pods = Pods.open(root.dir);
-        PodStatus target = pods.find(pod);
+        PodStatus target = AppOptions.target(pods, pod, app); // --app: one app of a pod of several
 
         HostTerminal host = HostTerminal.standard();
         Stdio stdio = tty ? Stdio.inherit() : new Stdio(interactive ? null : Path.of("/dev/null"), null, null);

@@ -16,6 +16,7 @@ final class ListCommand implements Callable<Integer> {
     final CommandSpec spec;
     private Format format = Format.table;
     private boolean full;
+    private boolean apps;
 
     enum Format { table, json }
 
@@ -27,10 +28,15 @@ final class ListCommand implements Callable<Integer> {
                 .build());
         spec.addOption(Specs.flag(v -> full = v, () -> full, "--full")
                 .description("Show whole UUIDs and image names.").build());
+        spec.addOption(Specs.flag(v -> apps = v, () -> apps, "--apps")
+                .description("List the pods of several apps and their apps instead.").build());
     }
 
     @Override
     public Integer call() throws Exception {
+        if (apps) {
+            return listApps(io.jrun.runtime.AppPods.of(Pods.open(root.dir)));
+        }
         List<PodStatus> pods = Pods.open(root.dir).list();
         if (format == Format.json) {
             ArrayNode array = PodViews.array();
@@ -51,6 +57,48 @@ final class ListCommand implements Callable<Integer> {
                     p.exit() == null ? "" : Times.ago(p.exit().exited(), now),
                     p.exit() == null ? "" : p.exit().exitCodeKnown() ? String.valueOf(p.exit().exitCode()) : "unknown",
                     p.process() == null || p.state() != PodState.RUNNING ? "" : String.valueOf(p.process().pid()));
+        }
+        table.print(System.out);
+        return 0;
+    }
+
+    /** {@code --apps}: each pod of several apps, one row per app, in the pod's order. */
+    private int listApps(io.jrun.runtime.AppPods appPods) throws Exception {
+        if (format == Format.json) {
+            ArrayNode array = PodViews.array();
+            for (var pod : appPods.list()) {
+                var n = array.addObject();
+                n.put("uuid", pod.uuid());
+                n.put("name", pod.name());
+                n.put("state", appPods.phase(pod));
+                var list = n.putArray("apps");
+                for (var a : appPods.apps(pod)) {
+                    var app = list.addObject();
+                    app.put("name", a.app().name());
+                    app.put("init", a.app().init());
+                    app.put("restart", a.app().restart());
+                    app.put("restarts", a.app().restarts());
+                    app.put("state", a.state());
+                    app.put("unit", a.unit() == null ? null : a.unit().uuid());
+                    if (a.unit() != null && a.unit().exit() != null && a.unit().exit().exitCodeKnown()) {
+                        app.put("exitCode", a.unit().exit().exitCode());
+                    } else {
+                        app.putNull("exitCode");
+                    }
+                }
+            }
+            PodViews.print(array);
+            return 0;
+        }
+        Table table = new Table("UUID", "POD", "APP", "KIND", "RESTART", "RESTARTS", "STATE", "EXIT CODE");
+        for (var pod : appPods.list()) {
+            for (var a : appPods.apps(pod)) {
+                PodStatus u = a.unit();
+                table.row(full ? pod.uuid() : pod.uuid().substring(0, 8), pod.name() == null ? "" : pod.name(),
+                        a.app().name(), a.app().init() ? "init" : "app", a.app().restart(),
+                        String.valueOf(a.app().restarts()), a.state(),
+                        u == null || u.exit() == null ? "" : u.exit().exitCodeKnown() ? String.valueOf(u.exit().exitCode()) : "unknown");
+            }
         }
         table.print(System.out);
         return 0;

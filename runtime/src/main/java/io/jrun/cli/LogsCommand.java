@@ -31,6 +31,7 @@ final class LogsCommand implements Callable<Integer> {
     private final JrunCommand root;
     final CommandSpec spec;
     private String pod;
+    private String app;
     private boolean follow;
     private Integer tail;
     private String since;
@@ -40,6 +41,8 @@ final class LogsCommand implements Callable<Integer> {
         spec = Specs.command(this, "logs", "Show what a detached pod's app wrote (stdout and stderr, in order).");
         spec.addPositional(Specs.positional("0", "POD", v -> pod = v, () -> pod)
                 .description("The pod: name, UUID or unique UUID prefix.").build());
+        spec.addOption(Specs.option(String.class, "NAME", v -> app = v, () -> app, "--app")
+                .description("The app of a pod of several apps.").build());
         spec.addOption(Specs.flag(v -> follow = v, () -> follow, "-f", "--follow")
                 .description("Keep printing new output until the pod exits.").build());
         spec.addOption(Specs.option(Integer.class, "N", v -> tail = v, () -> tail, "-n", "--tail")
@@ -56,7 +59,7 @@ final class LogsCommand implements Callable<Integer> {
         }
         Instant from = since == null ? null : parseSince(since);
         Pods pods = Pods.open(root.dir);
-        PodStatus found = pods.find(pod);
+        PodStatus found = AppOptions.target(pods, pod, app); // --app: one app of a pod of several
         Reader reader = new Reader(from);
         Optional<Path> log = logOf(pods, found.uuid());
         if (log.isEmpty()) {

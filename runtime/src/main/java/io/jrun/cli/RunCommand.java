@@ -261,14 +261,7 @@ final class RunCommand implements Callable<Integer> {
         List<MountSpec> mounts = new ArrayList<>();
         systemd.addTo(environment, mounts, detach, remove);
         List<String> mountArgs = new ArrayList<>();
-        for (String v : volumes) {
-            mounts.add(MountSpec.parseVolume(v));
-            mountArgs.add("-v " + v);
-        }
-        for (String t : tmpfs) {
-            mounts.add(MountSpec.parseTmpfs(t));
-            mountArgs.add("--tmpfs " + t);
-        }
+        addMounts(volumes, tmpfs, mounts, mountArgs);
         if (name != null) {
             PodStore.checkName(name);
         }
@@ -297,6 +290,18 @@ final class RunCommand implements Callable<Integer> {
                 .readOnly(readOnly).terminal(tty).interactive(interactive).removeOnExit(remove).seccomp(opts.seccomp())
                 .security(security).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent)
                 .listenFds(systemd.listenFds()).devices(deviceMappings).build();
+    }
+
+    /** Parses -v and --tmpfs into {@code mounts}, and adds them as typed to {@code asTyped} (for the pod's record). */
+    static void addMounts(List<String> volumes, List<String> tmpfs, List<MountSpec> mounts, List<String> asTyped) {
+        for (String v : volumes) {
+            mounts.add(MountSpec.parseVolume(v));
+            asTyped.add("-v " + v);
+        }
+        for (String t : tmpfs) {
+            mounts.add(MountSpec.parseTmpfs(t));
+            asTyped.add("--tmpfs " + t);
+        }
     }
 
     /** The image's store name, fetched first as --pull says. */

@@ -1,7 +1,5 @@
 package io.jrun.runtime;
 
-import io.jrun.linux.ErrnoException;
-import io.jrun.linux.Namespaces;
 import io.jrun.linux.Uuids;
 import io.jrun.runtime.launch.LaunchException;
 import io.jrun.runtime.launch.Stdio;
@@ -68,7 +66,7 @@ public final class AppPods {
 
     private Made make(PodRequest request, Consumer<String> created) throws IOException {
         String uuid = Uuids.random().toString();
-        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
+        String hostname = request.hostname() != null ? request.hostname() : Pods.defaultHostname(request.network(), uuid);
         Pods.checkHostname(hostname);
         List<AppPodRecord.App> apps = request.apps().stream()
                 .map(a -> new AppPodRecord.App(a.name(), a.init(), a.restart().toString(), null, 0)).toList();
@@ -84,17 +82,6 @@ public final class AppPods {
             store.remove(lease.record());
             throw e;
         }
-    }
-
-    private static String defaultHostname(PodRequest request, String uuid) {
-        if (request.network() == Network.HOST) {
-            try {
-                return Namespaces.hostname();
-            } catch (ErrnoException e) {
-                // the pod's own
-            }
-        }
-        return uuid.replace("-", "").substring(0, 12);
     }
 
     /**

@@ -163,7 +163,7 @@ public final class Pods {
     /** Creates the pod's directory, pod.json and config.json (the bundle); nothing runs yet. */
     private Prepared prepare(RunRequest request, ConsoleSize consoleSize, Consumer<String> created) throws IOException {
         String uuid = Uuids.random().toString();
-        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request, uuid);
+        String hostname = request.hostname() != null ? request.hostname() : defaultHostname(request.network(), uuid);
         checkHostname(hostname);
         PodLease lease = store.create(uuid, request.name());
         Spec spec;
@@ -469,8 +469,8 @@ public final class Pods {
     }
 
     /** docker's: the first 12 hex digits of the ID; with the host's network, the host's name. */
-    private static String defaultHostname(RunRequest request, String uuid) {
-        if (request.network() == Network.HOST) {
+    static String defaultHostname(Network network, String uuid) {
+        if (network == Network.HOST) {
             try {
                 return Namespaces.hostname();
             } catch (ErrnoException e) {

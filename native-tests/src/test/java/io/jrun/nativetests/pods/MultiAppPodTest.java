@@ -132,6 +132,14 @@ class MultiAppPodTest {
         }
         assertThat(logs).contains("b got hello", "b has its own root");
         assertThat(field(logs, "b", "net")).isEqualTo(field(ok("logs", "bg.a").stdout(), "a", "net"));
+        assertThat(ok("logs", "bg", "--app", "b").stdout()).as("logs POD --app APP").isEqualTo(logs);
+        JrunCli.Result noApp = jrun.run("logs", "bg");
+        assertThat(noApp.stderr()).isEqualTo("jrun: pod bg has several apps: name one with --app (a, b)\n");
+        assertThat(ok("enter", "bg", "--app", "a", "readlink", "/proc/self/ns/net").stdout().strip())
+                .as("enter POD --app APP: in the pod's network namespace").isEqualTo(field(logs, "b", "net"));
+        assertThat(ok("enter", "bg", "--app", "a", "cat", "/only-a").stdout()).isEqualTo("mine\n");
+        assertThat(jrun.run("enter", "bg", "--app", "b", "cat", "/only-a").exitCode()).as("b's own root").isEqualTo(1);
+        assertThat(ok("list", "--apps").stdout()).contains("bg", " a ", " b ", "running");
 
         JrunCli.Result refused = jrun.run("rm", "bg");
         assertThat(refused.exitCode()).isEqualTo(125);
