@@ -106,6 +106,9 @@ final class YamlDocuments {
                 ArrayNode array = NODES.arrayNode();
                 JsonToken next;
                 while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    if (next == null) {
+                        throw new ManifestException(source + ":" + line + ": a list that does not end: close it with ]");
+                    }
                     array.add(value(parser, next, pointer + "/" + array.size(), lines, source));
                 }
                 yield array;
