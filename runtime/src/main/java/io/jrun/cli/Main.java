@@ -33,6 +33,7 @@ public final class Main {
         COMMANDS.put("stats", root -> new StatsCommand(root).spec);
         COMMANDS.put("images", root -> new ImageCommand.ListImages(new ImageCommand(root), "images").spec);
         COMMANDS.put("rmi", root -> new ImageCommand.Remove(new ImageCommand(root), "rmi").spec);
+        COMMANDS.put("play", root -> new PlayCommand(root).spec);
         COMMANDS.put("cleanup", root -> new CleanupCommand(root).spec);
     }
 

@@ -313,6 +313,11 @@ final class RunCommand implements Callable<Integer> {
 
     /** {@code image}'s store name, fetched first as --pull says. */
     private String ensureImage(Images images, String policy, String image) throws Exception {
+        return ensureImage(images, policy, image, registryFlags);
+    }
+
+    /** {@code image}'s store name, fetched first as {@code policy} (missing, always, never) says. */
+    static String ensureImage(Images images, String policy, String image, RegistryFlags registryFlags) throws Exception {
         if (!policy.equals("always")) {
             var found = images.find(image);
             if (found.isPresent()) {

@@ -6,7 +6,9 @@ import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.pod.AppPodRecord;
 import io.jrun.runtime.pod.AppPodStore;
 import io.jrun.runtime.pod.PodStatus;
+import io.jrun.runtime.pod.PodVolumes;
 import io.jrun.runtime.pod.SharedNamespaces;
+import io.jrun.runtime.prepare.MountSpec;
 import io.jrun.runtime.prepare.Network;
 import io.jrun.runtime.prepare.RunRequest;
 import io.jrun.runtime.spec.Namespace;
@@ -72,6 +74,7 @@ public final class AppPods {
                 request.network().name().toLowerCase(java.util.Locale.ROOT), Instant.now(), apps, null));
         try {
             created.accept(uuid);
+            PodVolumes.create(lease.record().dir(), request.volumes());
             List<Namespace> shared = SharedNamespaces.create(lease.namespaces(), hostname, request.network() == Network.HOST);
             return new Made(lease, shared);
         } catch (IOException | RuntimeException e) {
@@ -81,10 +84,19 @@ public final class AppPods {
         }
     }
 
-    /** What an app of a pod runs as: a request for one unit of the pod store in the pod's namespaces. */
-    static RunRequest unitRequest(PodRequest pod, AppRequest app, String hostname, List<Namespace> shared) {
+    /**
+     * What an app of a pod runs as: a request for one unit of the pod store in the pod's
+     * namespaces, with the pod's volumes it mounts bound after its own mounts.
+     */
+    static RunRequest unitRequest(PodRequest pod, AppRequest app, AppPodRecord record, List<Namespace> shared) {
+        List<MountSpec> mounts = new ArrayList<>(app.process().mounts());
+        List<String> asTyped = new ArrayList<>(app.process().volumeArgs());
+        for (PodVolume.Mount m : app.volumeMounts()) {
+            mounts.add(new MountSpec.Bind(PodVolumes.path(record.dir(), m.volume()), m.target(), m.readOnly()));
+            asTyped.add("pod volume " + m.volume() + ":" + m.target() + (m.readOnly() ? ":ro" : ""));
+        }
         return app.process().toBuilder().name(pod.name() == null ? null : pod.name() + "." + app.name())
-                .hostname(hostname).network(pod.network()).joinNamespaces(shared).build();
+                .hostname(record.hostname()).network(pod.network()).joinNamespaces(shared).mounts(mounts, asTyped).build();
     }
 
     /**
@@ -106,12 +118,11 @@ public final class AppPods {
         }
         Made made = make(request, created);
         AppPodStore.Lease lease = made.lease();
-        String hostname = lease.record().hostname();
         List<String> started = new ArrayList<>();
         boolean launched = false;
         try {
             for (AppRequest app : request.initApps()) {
-                String unit = pods.runDetached(unitRequest(request, app, hostname, made.shared()), programs, u -> { });
+                String unit = pods.runDetached(unitRequest(request, app, lease.record(), made.shared()), programs, u -> { });
                 lease.update(lease.record().app(app.name()).withUnit(unit, 0));
                 PodStatus ended = pods.awaitExit(pods.store().locate(unit).orElseThrow());
                 int code = ended.exit() == null || !ended.exit().exitCodeKnown() ? LaunchException.JRUN_ERROR
@@ -121,7 +132,7 @@ public final class AppPods {
                 }
             }
             for (AppRequest app : request.mainApps()) {
-                String unit = pods.runDetached(unitRequest(request, app, hostname, made.shared()), programs, u -> { });
+                String unit = pods.runDetached(unitRequest(request, app, lease.record(), made.shared()), programs, u -> { });
                 started.add(unit);
                 lease.update(lease.record().app(app.name()).withUnit(unit, 0));
             }

@@ -2,6 +2,8 @@ package io.jrun.runtime;
 
 import io.jrun.runtime.prepare.RunRequest;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -15,10 +17,13 @@ import java.util.regex.Pattern;
  * @param restart when the app is started again after it exits ({@code --restart})
  * @param process the app's own part of a one-app run: its image, command, entrypoint, env,
  *                working directory, user, volumes and tmpfs mounts, read-only root, security
- *                options, seccomp and devices. Its pod-level fields (name, hostname, network,
- *                limits, cgroup parent, --rm, terminal) must be left at their defaults: the pod's apply
+ *                options, seccomp, devices and cgroup limits (the app's own cgroup's, as a
+ *                Kubernetes container's resources.limits). Its pod-level fields (name, hostname,
+ *                network, cgroup parent, --rm, terminal) must be left at their defaults: the pod's apply
+ * @param volumeMounts where the app mounts the pod's volumes ({@link PodRequest#volumes()})
  */
-public record AppRequest(String name, boolean init, RestartPolicy restart, RunRequest process) {
+public record AppRequest(String name, boolean init, RestartPolicy restart, RunRequest process,
+                         List<PodVolume.Mount> volumeMounts) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     public AppRequest {
@@ -27,14 +32,15 @@ public record AppRequest(String name, boolean init, RestartPolicy restart, RunRe
                     + "': use lower-case letters, digits and '-', at most 63 characters (as Kubernetes does)");
         }
         restart = restart == null ? RestartPolicy.NO : restart;
+        volumeMounts = volumeMounts == null ? List.of() : List.copyOf(volumeMounts);
         if (init && restart.kind() == RestartPolicy.Kind.ALWAYS) {
             throw new IllegalArgumentException("init app " + name + " cannot restart always: it must run to completion;"
                     + " use no or on-failure");
         }
         if (process.name() != null || process.hostname() != null || process.removeOnExit() || process.terminal()
-                || process.interactive() || process.cgroupParent() != null || !process.limits().equals(io.jrun.runtime.cgroup.CgroupLimits.NONE)
+                || process.interactive() || process.cgroupParent() != null
                 || process.network() != io.jrun.runtime.prepare.Network.NONE || !process.joinNamespaces().isEmpty()) {
-            throw new IllegalArgumentException("app " + name + " sets a pod's option (name, hostname, network, limits,"
+            throw new IllegalArgumentException("app " + name + " sets a pod's option (name, hostname, network,"
                     + " cgroup parent, --rm, -t, -i): give it to the pod, before the first image");
         }
     }
@@ -49,6 +55,7 @@ public record AppRequest(String name, boolean init, RestartPolicy restart, RunRe
         private final RunRequest process;
         private boolean init;
         private RestartPolicy restart = RestartPolicy.NO;
+        private final List<PodVolume.Mount> volumeMounts = new ArrayList<>();
 
         private Builder(String name, RunRequest process) {
             this.name = name;
@@ -65,8 +72,13 @@ public record AppRequest(String name, boolean init, RestartPolicy restart, RunRe
             return this;
         }
 
+        public Builder volumeMount(PodVolume.Mount v) {
+            volumeMounts.add(v);
+            return this;
+        }
+
         public AppRequest build() {
-            return new AppRequest(name, init, restart, process);
+            return new AppRequest(name, init, restart, process, volumeMounts);
         }
     }
 }

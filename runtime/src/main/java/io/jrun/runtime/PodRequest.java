@@ -35,13 +35,22 @@ import java.util.Set;
  * @param network      none (a network namespace of the pod's with only loopback) or host
  * @param removeOnExit remove the pod when its apps have exited (foreground only)
  * @param apps         the apps, init apps first in the order they run, then the others in start order
+ * @param volumes      the pod's own volumes (emptyDir), which its apps mount by name
  */
-public record PodRequest(String name, String hostname, Network network, boolean removeOnExit, List<AppRequest> apps) {
+public record PodRequest(String name, String hostname, Network network, boolean removeOnExit, List<AppRequest> apps,
+                         List<PodVolume> volumes) {
     public PodRequest {
         network = network == null ? Network.NONE : network;
         apps = List.copyOf(apps);
-        if (apps.size() < 2) {
-            throw new IllegalArgumentException("a pod of several apps needs two or more: separate them with ---");
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        if (apps.isEmpty()) {
+            throw new IllegalArgumentException("a pod needs an app");
+        }
+        Set<String> volumeNames = new HashSet<>();
+        for (PodVolume v : volumes) {
+            if (!volumeNames.add(v.name())) {
+                throw new IllegalArgumentException("two volumes are named " + v.name() + ": give each its own name");
+            }
         }
         if (name != null) {
             PodStore.checkName(name);
@@ -61,6 +70,12 @@ public record PodRequest(String name, String hostname, Network network, boolean 
                         + " put init apps first");
             }
             seenMain |= !app.init();
+            for (PodVolume.Mount m : app.volumeMounts()) {
+                if (!volumeNames.contains(m.volume())) {
+                    throw new IllegalArgumentException("app " + app.name() + " mounts volume " + m.volume()
+                            + ", which the pod does not have: add it to the pod's volumes");
+                }
+            }
         }
         if (!seenMain) {
             throw new IllegalArgumentException("every app is an init app: a pod needs one that is not");
@@ -88,6 +103,7 @@ public record PodRequest(String name, String hostname, Network network, boolean 
         private Network network = Network.NONE;
         private boolean removeOnExit;
         private final List<AppRequest> apps = new ArrayList<>();
+        private final List<PodVolume> volumes = new ArrayList<>();
 
         private Builder() {
         }
@@ -117,8 +133,13 @@ public record PodRequest(String name, String hostname, Network network, boolean 
             return this;
         }
 
+        public Builder volume(PodVolume v) {
+            volumes.add(v);
+            return this;
+        }
+
         public PodRequest build() {
-            return new PodRequest(name, hostname, network, removeOnExit, apps);
+            return new PodRequest(name, hostname, network, removeOnExit, apps, volumes);
         }
     }
 }

@@ -186,7 +186,7 @@ public final class RunningAppPod {
 
     private RunningPod start(AppRequest app, int restarts) throws LaunchException, IOException {
         AppPodRecord.App recorded = lease.record().app(app.name());
-        RunRequest unitRequest = AppPods.unitRequest(request, app, lease.record().hostname(), shared);
+        RunRequest unitRequest = AppPods.unitRequest(request, app, lease.record(), shared);
         RunningPod unit = pods.run(unitRequest, stdio, uuid -> {
             try {
                 lease.update(recorded.withUnit(uuid, restarts));

@@ -96,7 +96,7 @@ class CommandSpecsTest {
         CommandLine cli = Main.commandLine("--help");
         assertThat(cli.getSubcommands().keySet())
                 .containsExactlyInAnyOrder("fetch", "pull", "image", "run", "enter", "exec", "list", "ps", "status", "stop", "rm",
-                        "gc", "logs", "inspect", "kill", "wait", "top", "stats", "images", "rmi", "cleanup");
+                        "gc", "logs", "inspect", "kill", "wait", "top", "stats", "images", "rmi", "play", "cleanup");
         assertThat(cli.getUsageMessage()).as("conmon's exit command is internal").contains("logs").doesNotContain("cleanup");
         assertThat(cli.getSubcommands().get("run").getUsageMessage().replaceAll("\\s+", " ")) // wherever the synopsis wraps
                 .contains("--memory=BYTES", "--cap-add=CAP", "--sd-notify=jrun|container|main-pid|ignore", "IMAGE [COMMAND...]",

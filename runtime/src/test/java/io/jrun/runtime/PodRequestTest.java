@@ -25,8 +25,15 @@ class PodRequestTest {
 
     @Test
     void badPodsAreRefusedWithTheirFix() {
-        assertThatThrownBy(() -> PodRequest.builder().app(app("a")).build())
-                .hasMessage("a pod of several apps needs two or more: separate them with ---");
+        assertThatThrownBy(() -> PodRequest.builder().build()).hasMessage("a pod needs an app");
+        assertThat(PodRequest.builder().app(app("a")).build().apps()).as("a manifest of one container").hasSize(1);
+        assertThatThrownBy(() -> PodRequest.builder().volume(new PodVolume("v", false, null))
+                .volume(new PodVolume("v", true, null)).app(app("a")).build())
+                .hasMessage("two volumes are named v: give each its own name");
+        assertThatThrownBy(() -> PodRequest.builder().app(AppRequest.builder("a", RunRequest.builder("busybox").build())
+                .volumeMount(new PodVolume.Mount("logs", "/logs", false)).build()).build())
+                .hasMessage("app a mounts volume logs, which the pod does not have: add it to the pod's volumes");
+        assertThatThrownBy(() -> new PodVolume("v", false, 1024L)).hasMessageStartingWith("volume v: a size limit is for a tmpfs");
         assertThatThrownBy(() -> PodRequest.builder().app(app("a")).app(app("a")).build())
                 .hasMessage("two apps are named a: give each its own --app-name");
         assertThatThrownBy(() -> PodRequest.builder().app(app("a")).app(init("b")).build())

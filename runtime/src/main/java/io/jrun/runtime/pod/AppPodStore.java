@@ -24,6 +24,7 @@ import java.util.Optional;
  * <pre>
  * pods/apps/UUID/pod.json        the pod: name, host name, apps and the unit each runs as ({@link AppPodRecord})
  * pods/apps/UUID/ns/{net,ipc,uts} the shared namespaces, bind-mounted nsfs files ({@link SharedNamespaces})
+ * pods/apps/UUID/volumes/NAME   the pod's emptyDir volumes, directories or tmpfs ({@link PodVolumes})
  * pods/apps/UUID/stopping        jrun stop asked it to end: no app restarts any more
  * pods/apps/names.lock           held while a name is claimed
  * </pre>
@@ -193,6 +194,7 @@ public final class AppPodStore {
                 throw new IllegalStateException("pod " + pod.label() + " still has apps: remove them first");
             }
             SharedNamespaces.release(pod.dir().resolve(NS));
+            PodVolumes.release(pod.dir()); // a tmpfs unmounted before the directories go
             Trees.deleteRecursively(pod.dir());
         }
     }
@@ -211,6 +213,7 @@ public final class AppPodStore {
             try (lock) {
                 if (!hasUnits(pod)) {
                     SharedNamespaces.release(pod.dir().resolve(NS));
+                    PodVolumes.release(pod.dir());
                     Trees.deleteRecursively(pod.dir());
                     removed.add(pod.uuid());
                 }

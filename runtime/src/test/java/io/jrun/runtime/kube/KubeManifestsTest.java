@@ -190,7 +190,7 @@ class KubeManifestsTest {
         KubeContainer app = pod.pod().containers().get(0);
         KubeContainer shipper = pod.pod().containers().get(1);
         assertThat(app.command()).containsExactly("httpd", "-f", "-p", "8080", "-h", "/srv/www");
-        assertThat(pod.volume(app.volumeMounts().get(0))).isEqualTo(new KubeVolume.EmptyDir("logs", false, Quantity.parse("32Mi")))
+        assertThat(pod.volume(app.volumeMounts().get(0))).isEqualTo(new KubeVolume.EmptyDir("logs", true, Quantity.parse("32Mi")))
                 .isSameAs(pod.volume(shipper.volumeMounts().get(0)));
         assertThat(shipper.volumeMounts().get(0).readOnly()).isTrue();
     }
