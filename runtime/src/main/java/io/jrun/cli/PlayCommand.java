@@ -46,11 +46,11 @@ final class PlayCommand implements Callable<Integer> {
                         () -> file == null ? null : file.toString())
                 .description("The manifest: YAML holding one Pod (apiVersion: v1, kind: Pod).").build());
         spec.addOption(Specs.flag(v -> down = v, () -> down, "--down")
-                .description("Stop the pod the manifest names (each app with its StopSignal, SIGKILL after 10s) and",
-                        "remove it: its apps, namespaces, emptyDir volumes and cgroups.").build());
+                .description("Stop the pod the manifest names (each app with its StopSignal, SIGKILL after 10s)"
+                        + " and remove it: its apps, namespaces, emptyDir volumes and cgroups.").build());
         spec.addOption(Specs.flag(v -> foreground = v, () -> foreground, "--foreground")
-                .description("Run the pod in the foreground, this jrun supervising it (restartPolicy Always and",
-                        "OnFailure need it), and exit with its exit code as jrun run does.").build());
+                .description("Run the pod in the foreground, this jrun supervising it (restartPolicy Always and"
+                        + " OnFailure need it), and exit with its exit code as jrun run does.").build());
     }
 
     @Override
