@@ -323,7 +323,8 @@ public final class Conmon {
             List<String> warnings = Start.run(OciRoot.open(ociRoot), uuid);
             warnings.forEach(System.err::println);
             if (supervision.sdNotify().mode() == SdNotify.Mode.CONMON) {
-                long conmon = Long.parseLong(Files.readString(bundle.resolve(ConmonRecord.PID_FILE), StandardCharsets.US_ASCII).strip());
+                // lease.dir(), not bundle: launched() has moved the pod from prepare/ to run/
+                long conmon = Long.parseLong(Files.readString(lease.dir().resolve(ConmonRecord.PID_FILE), StandardCharsets.US_ASCII).strip());
                 supervision.sdNotify().detachedReady(uuid, conmon, pid); // conmon's parent is PID 1 by now: it double-forked
             }
         } catch (OciException | IOException | RuntimeException e) {

@@ -75,6 +75,27 @@ class SystemdUnitsTest {
         return Tools.check(List.of("journalctl", "--no-pager", "-o", "cat", "-u", unit), 60);
     }
 
+    /**
+     * systemctl start UNIT; when it fails, the failure says why: the unit's journal (with systemd's
+     * debug lines about its notifications and main process) and its state.
+     */
+    private static void startOrExplain(String unit) {
+        Tools.check(List.of("systemctl", "log-level", "debug"), 60);
+        Tools.Result started;
+        try {
+            started = Tools.run(List.of("systemctl", "start", unit), 300);
+        } finally {
+            Tools.check(List.of("systemctl", "log-level", "info"), 60);
+        }
+        if (started.exitCode() != 0) {
+            String state = Tools.run(List.of("systemctl", "show", "-p", "Result,ActiveState,SubState,MainPID,ExecMainPID,"
+                    + "ExecMainCode,ExecMainStatus,ControlPID,StatusText,NotifyAccess", unit), 60).output();
+            String log = Tools.run(List.of("journalctl", "--no-pager", "-o", "short-precise", "-u", unit), 60).output();
+            throw new AssertionError("systemctl start " + unit + ": " + started.output() + "\n--- properties:\n" + state
+                    + "\n--- journalctl -u " + unit + ":\n" + log);
+        }
+    }
+
     private static String show(String unit, String property) {
         return Tools.check(List.of("systemctl", "show", "-p", property, "--value", unit), 60).strip();
     }
@@ -138,7 +159,7 @@ class SystemdUnitsTest {
                 ExecStop=-%s
                 """.formatted(jrunCommand("run", "-d", "--sd-notify=conmon", "--rm", "--name", "vm-conmon",
                         "-v", app + ":/app.sh:ro", usr1Image, "sh", "/app.sh"), jrunCommand("stop", "vm-conmon")));
-        Tools.check(List.of("systemctl", "start", unit), 300); // returns once READY=1 has come
+        startOrExplain(unit); // returns once READY=1 has come
         assertThat(show(unit, "ActiveState")).isEqualTo("active");
         String conmon = show(unit, "MainPID");
         assertThat(Files.readString(Path.of("/proc", conmon, "comm")).strip()).as("the unit's main process").isEqualTo("conmon");
