@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code jrun logs POD}: what a detached pod's app wrote, from conmon's log in the pod's
- * directory (k8s-file: "TIME STREAM P|F TEXT" lines; P is part of a longer line). The app's
+ * directory (k8s-file: "TIME STREAM P|F TEXT" lines; P is part of a longer line), or from the
+ * journal for a pod run with --log-driver=journald ({@link JournalLog}). The app's
  * stdout goes to stdout and its stderr to stderr. A foreground pod's output went to its
  * terminal: nothing was kept, and nothing is shown.
  */
@@ -60,6 +61,9 @@ final class LogsCommand implements Callable<Integer> {
         Instant from = since == null ? null : parseSince(since);
         Pods pods = Pods.open(root.dir);
         PodStatus found = AppOptions.target(pods, pod, app); // --app: one app of a pod of several
+        if (Conmon.LogDriver.ofPod(found.dir()) == Conmon.LogDriver.JOURNALD) {
+            return journal(pods, found.uuid(), from);
+        }
         Reader reader = new Reader(from);
         Optional<Path> log = logOf(pods, found.uuid());
         if (log.isEmpty()) {
@@ -93,6 +97,25 @@ final class LogsCommand implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** A pod that logs to the journal (--log-driver=journald): its entries, as from the file. */
+    private int journal(Pods pods, String uuid, Instant from) throws Exception {
+        JournalLog journal = new JournalLog(uuid, from);
+        boolean running = running(pods, uuid);
+        if (!running) {
+            JournalLog.sync();
+        }
+        JournalLog.tail(journal.read(), tail).forEach(JournalLog.Entry::print);
+        while (follow && running) {
+            Thread.sleep(250);
+            running = running(pods, uuid);
+            if (!running) {
+                JournalLog.sync(); // conmon sent its last lines before it let go of the pod
+            }
+            journal.read().forEach(JournalLog.Entry::print);
+        }
+        return 0;
     }
 
     private static boolean running(Pods pods, String uuid) throws IOException {

@@ -66,6 +66,8 @@ final class RunCommand implements Callable<Integer> {
     private List<String> devices = new ArrayList<>();
     private Path uuidFile;
     private String pull = "missing";
+    private String logDriver;
+    private Conmon.LogDriver logTo;
 
     RunCommand(JrunCommand root) {
         this.root = root;
@@ -126,6 +128,9 @@ final class RunCommand implements Callable<Integer> {
                 .description("Write the pod's UUID into FILE.").build());
         cgroupOptions.addTo(spec);
         systemd.addTo(spec);
+        spec.addOption(Specs.option(String.class, "k8s-file|journald", v -> logDriver = v, () -> logDriver, "--log-driver")
+                .description("Where conmon writes a detached pod's output: k8s-file in the pod (the default)"
+                        + " or journald (the default with --sd-notify=conmon); jrun logs reads either.").build());
         spec.addOption(Specs.option(String.class, "missing|always|never", v -> pull = v, () -> pull, "--pull")
                 .defaultValue("missing").description("When to fetch the image: missing (default), always, never.").build());
     }
@@ -145,8 +150,8 @@ final class RunCommand implements Callable<Integer> {
         String stored = ensureImage(pods.images(), pullPolicy);
         request = request.withImage(stored);
         if (detach) {
-            Conmon.Programs programs = Conmon.Programs.find(); // before anything is created
-            System.out.println(pods.runDetached(request, programs, this::saveUuid));
+            var supervision = new Conmon.Supervision(Conmon.Programs.find(), logTo, systemd.policy()); // before anything is created
+            System.out.println(pods.runDetached(request, supervision, this::saveUuid));
             return 0;
         }
 
@@ -156,11 +161,7 @@ final class RunCommand implements Callable<Integer> {
         try (SignalForwarder signals = SignalForwarder.install()) {
             RunningPod pod = pods.run(request, stdio, size, this::saveUuid);
             signals.forwardTo(SystemdOptions.stopSignalFor(pod));
-            systemd.launched(pod);
-            if (systemd.handsOver()) {
-                pod.handOverToSystemd();
-                return 0;
-            }
+            systemd.policy().foregroundReady(pod);
             if (tty) {
                 // relays started here, on the untransformed main thread
                 try (TerminalSession session = TerminalSession.attach(pod.container(), host, interactive)) {
@@ -261,7 +262,12 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> environment = envFlags.entries();
         List<MountSpec> mounts = new ArrayList<>();
-        systemd.addTo(environment, mounts, detach, remove);
+        systemd.addTo(environment, mounts, detach);
+        if (!detach && logDriver != null) {
+            throw new IllegalArgumentException("--log-driver is for pods under conmon (jrun run -d): a foreground run's output"
+                    + " goes to jrun's own stdout and stderr; drop --log-driver");
+        }
+        logTo = detach ? Conmon.LogDriver.of(logDriver, systemd.policy().mode()) : null;
         List<String> mountArgs = new ArrayList<>();
         addMounts(volumes, tmpfs, mounts, mountArgs);
         if (name != null) {

@@ -116,13 +116,17 @@ public final class AppPods {
         if (request.removeOnExit()) {
             throw new IllegalArgumentException("--rm with -d and several apps is not supported: remove the pod with jrun rm");
         }
+        // each app under its own conmon, its output in its k8s-file log; no readiness protocol for a
+        // pod of several apps yet (--sd-notify is a one-app option)
+        Conmon.Supervision supervision = new Conmon.Supervision(programs, Conmon.LogDriver.K8S_FILE,
+                SdNotify.of("ignore", java.util.Map.of(), true));
         Made made = make(request, created);
         AppPodStore.Lease lease = made.lease();
         List<String> started = new ArrayList<>();
         boolean launched = false;
         try {
             for (AppRequest app : request.initApps()) {
-                String unit = pods.runDetached(unitRequest(request, app, lease.record(), made.shared()), programs, u -> { });
+                String unit = pods.runDetached(unitRequest(request, app, lease.record(), made.shared()), supervision, u -> { });
                 lease.update(lease.record().app(app.name()).withUnit(unit, 0));
                 PodStatus ended = pods.awaitExit(pods.store().locate(unit).orElseThrow());
                 int code = ended.exit() == null || !ended.exit().exitCodeKnown() ? LaunchException.JRUN_ERROR
@@ -132,7 +136,7 @@ public final class AppPods {
                 }
             }
             for (AppRequest app : request.mainApps()) {
-                String unit = pods.runDetached(unitRequest(request, app, lease.record(), made.shared()), programs, u -> { });
+                String unit = pods.runDetached(unitRequest(request, app, lease.record(), made.shared()), supervision, u -> { });
                 started.add(unit);
                 lease.update(lease.record().app(app.name()).withUnit(unit, 0));
             }

@@ -51,6 +51,62 @@ import java.util.Optional;
 public final class Conmon {
     /** The app's output in the pod directory: conmon's k8s-file log. */
     public static final String LOG = "ctr.log";
+    /** The pod's log driver in the pod directory ({@link LogDriver#option()}); absent: k8s-file. */
+    public static final String LOG_DRIVER = "log-driver";
+    /** journald's socket: where it is missing, the host has no journal to log to. */
+    private static final Path JOURNAL_SOCKET = Path.of("/run/systemd/journal/socket");
+
+    /**
+     * Where conmon writes the app's output: {@link #K8S_FILE}, the pod directory's {@value #LOG};
+     * or {@link #JOURNALD}, the systemd journal, each line an entry with conmon's fields
+     * CONTAINER_ID_FULL (the pod's UUID), CONTAINER_ID (its first 12 characters), CONTAINER_NAME
+     * and SYSLOG_IDENTIFIER (the pod's name) and PRIORITY 6 (stdout) or 3 (stderr). The journal
+     * files the entries under the unit conmon runs in too: {@code journalctl -u UNIT} shows them.
+     */
+    public enum LogDriver {
+        K8S_FILE, JOURNALD;
+
+        public String option() {
+            return this == K8S_FILE ? "k8s-file" : "journald";
+        }
+
+        /**
+         * --log-driver's value ({@code null}: the default, journald under --sd-notify=conmon, whose
+         * unit's journal is where a systemd user looks, else k8s-file); journald needs a journal.
+         */
+        public static LogDriver of(String option, SdNotify.Mode notify) {
+            LogDriver driver;
+            if (option == null) {
+                driver = notify == SdNotify.Mode.CONMON ? JOURNALD : K8S_FILE;
+            } else {
+                driver = switch (option.toLowerCase(java.util.Locale.ROOT)) {
+                    case "k8s-file" -> K8S_FILE;
+                    case "journald" -> JOURNALD;
+                    default -> throw new IllegalArgumentException("invalid --log-driver '" + option
+                            + "': use k8s-file or journald");
+                };
+            }
+            if (driver == JOURNALD && !Files.exists(JOURNAL_SOCKET)) {
+                throw new IllegalArgumentException("--log-driver=journald needs systemd's journal, and this host has none ("
+                        + JOURNAL_SOCKET + " is missing): use --log-driver=k8s-file");
+            }
+            return driver;
+        }
+
+        /** The driver a pod's output went to. */
+        public static LogDriver ofPod(Path podDir) throws IOException {
+            try {
+                return Files.readString(podDir.resolve(LOG_DRIVER), StandardCharsets.US_ASCII).strip().equals("journald")
+                        ? JOURNALD : K8S_FILE;
+            } catch (NoSuchFileException e) {
+                return K8S_FILE;
+            }
+        }
+    }
+
+    /** How a detached pod is supervised: conmon and its programs, its log driver, the readiness policy. */
+    public record Supervision(Programs programs, LogDriver logDriver, SdNotify sdNotify) {
+    }
     /** jrun-oci's JSON error log in the pod directory: its one-line error when create fails. */
     static final String OCI_LOG = "oci-log.json";
     /** The app's pid as jrun-oci create writes it for conmon. */
@@ -178,8 +234,9 @@ public final class Conmon {
      * The lease is let go of (conmon holds the pod's lock now). On failure the pod is recorded
      * as a failed launch (removed with --rm) and the exception carries docker's exit code.
      */
-    static void launch(Path stateDir, PodStore store, PodLease lease, PodManifest manifest, Programs programs)
+    static void launch(Path stateDir, PodStore store, PodLease lease, PodManifest manifest, Supervision supervision)
             throws LaunchException, IOException {
+        Programs programs = supervision.programs();
         String uuid = lease.uuid();
         Path bundle = lease.dir();
         if (bundle.resolve("attach").toString().length() > SOCKET_PATH_MAX) {
@@ -198,15 +255,17 @@ public final class Conmon {
                 "--container-pidfile", bundle.resolve(APP_PID).toString(),
                 "--conmon-pidfile", bundle.resolve(ConmonRecord.PID_FILE).toString(),
                 "--exit-dir", store.root().resolve(ConmonRecord.EXITS).toString(),
-                "--log-path", "k8s-file:" + bundle.resolve(LOG),
+                "--log-path", supervision.logDriver() == LogDriver.JOURNALD ? "journald:" : "k8s-file:" + bundle.resolve(LOG),
                 "--full-attach", "--socket-dir-path", bundle.toString(),
                 "--log-level", "error",
                 "--exit-command", programs.jrun().toString(),
                 "--exit-command-arg", "--dir", "--exit-command-arg", stateDir.toString(),
                 "--exit-command-arg", "cleanup", "--exit-command-arg", uuid));
+        Files.writeString(bundle.resolve(LOG_DRIVER), supervision.logDriver().option() + "\n", StandardCharsets.US_ASCII);
         List<String> env = new ArrayList<>();
         System.getenv().forEach((k, v) -> {
-            if (!k.startsWith("_OCI_")) {
+            // systemd's socket is jrun's to use (SdNotify), never conmon's or the runtime's, as in podman
+            if (!k.startsWith("_OCI_") && !k.equals("NOTIFY_SOCKET")) {
                 env.add(k + "=" + v);
             }
         });
@@ -263,6 +322,11 @@ public final class Conmon {
             }
             List<String> warnings = Start.run(OciRoot.open(ociRoot), uuid);
             warnings.forEach(System.err::println);
+            if (supervision.sdNotify().mode() == SdNotify.Mode.CONMON) {
+                // lease.dir(), not bundle: launched() has moved the pod from prepare/ to run/
+                long conmon = Long.parseLong(Files.readString(lease.dir().resolve(ConmonRecord.PID_FILE), StandardCharsets.US_ASCII).strip());
+                supervision.sdNotify().detachedReady(uuid, conmon, pid); // conmon's parent is PID 1 by now: it double-forked
+            }
         } catch (OciException | IOException | RuntimeException e) {
             try {
                 Processes.kill(pid, Processes.SIGKILL); // still in its gate: conmon sees it end and cleans up

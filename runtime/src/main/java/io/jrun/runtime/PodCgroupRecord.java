@@ -90,9 +90,7 @@ final class PodCgroupRecord {
     static void sweepStale(PodStore store) throws IOException {
         Set<String> live = new HashSet<>();
         for (PodStatus pod : store.list()) {
-            if (pod.state() == PodState.RUNNING || pod.state() == PodState.PREPARING
-                    || (Files.exists(pod.dir().resolve(io.jrun.runtime.pod.PodCollector.HANDED_TO_SYSTEMD))
-                        && PodStore.appAlive(pod.process()))) {
+            if (pod.state() == PodState.RUNNING || pod.state() == PodState.PREPARING) {
                 live.add(pod.uuid());
             } else {
                 Optional<PodCgroup> recorded = of(pod);

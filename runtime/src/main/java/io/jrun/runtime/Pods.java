@@ -198,10 +198,10 @@ public final class Pods {
      * leaving no thread or process of this JVM behind. Throws a LaunchException with docker's
      * exit code when the launch fails (recorded in the pod, as by {@link #run}).
      */
-    public String runDetached(RunRequest request, Conmon.Programs programs, Consumer<String> created)
+    public String runDetached(RunRequest request, Conmon.Supervision supervision, Consumer<String> created)
             throws LaunchException, IOException {
         Prepared prepared = prepare(request, null, created);
-        Conmon.launch(store.root().getParent(), store, prepared.lease(), prepared.manifest(), programs);
+        Conmon.launch(store.root().getParent(), store, prepared.lease(), prepared.manifest(), supervision);
         return prepared.lease().uuid();
     }
 

@@ -60,19 +60,6 @@ public final class RunningPod {
     }
 
     /**
-     * Lets go of the pod without waiting for its app: systemd has taken it as the unit's main
-     * process (MAINPID=) and reaps it. No exit is recorded; {@code jrun gc} leaves the pod alone
-     * while its app runs and collects it afterwards, its cgroup included.
-     */
-    public void handOverToSystemd() throws IOException {
-        synchronized (finishing) {
-            java.nio.file.Files.writeString(lease.dir().resolve(io.jrun.runtime.pod.PodCollector.HANDED_TO_SYSTEMD),
-                    Long.toString(ProcessHandle.current().pid()));
-            lease.close();
-        }
-    }
-
-    /**
      * Waits for the app to end, records its exit in the pod (or removes the pod with --rm)
      * and lets go of the pod. Returns docker's exit code: the app's, or 128+N for signal N.
      */

@@ -99,8 +99,8 @@ class CommandSpecsTest {
                         "gc", "logs", "inspect", "kill", "wait", "top", "stats", "images", "rmi", "play", "cleanup");
         assertThat(cli.getUsageMessage()).as("conmon's exit command is internal").contains("logs").doesNotContain("cleanup");
         assertThat(cli.getSubcommands().get("run").getUsageMessage().replaceAll("\\s+", " ")) // wherever the synopsis wraps
-                .contains("--memory=BYTES", "--cap-add=CAP", "--sd-notify=jrun|container|main-pid|ignore", "IMAGE [COMMAND...]",
-                        "--device=HOST[:CONTAINER][:PERMS]")
+                .contains("--memory=BYTES", "--cap-add=CAP", "--sd-notify=jrun|container|conmon|ignore", "IMAGE [COMMAND...]",
+                        "--device=HOST[:CONTAINER][:PERMS]", "--log-driver=k8s-file|journald")
                 .doesNotContain("--detached-child");
         assertThat(cli.getSubcommands().get("image").getSubcommands().keySet()).contains("list", "ls", "inspect", "rm", "gc");
         assertThat(cli.getSubcommands().get("list").getUsageMessage().replaceAll("\\s+", " "))

@@ -1,6 +1,8 @@
 package io.jrun.nativetests.vm;
 
 import io.jrun.nativetests.fetch.JrunCli;
+import io.jrun.nativetests.harness.DerivedImage;
+import io.jrun.nativetests.harness.TestImages;
 import io.jrun.nativetests.harness.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,12 +34,17 @@ class SystemdUnitsTest {
     static Path state;
     static VmJrun jrun;
     static String busybox;
+    /** busybox with StopSignal SIGUSR1. */
+    static String usr1Image;
     private final List<String> units = new ArrayList<>();
 
     @BeforeAll
     static void image() throws Exception {
         jrun = VmJrun.in(state);
         busybox = jrun.fetchBusybox();
+        Path derived = DerivedImage.withConfig(TestImages.layout("busybox"), state.resolve("usr1-image"),
+                config -> config.put("StopSignal", "SIGUSR1"));
+        usr1Image = jrun.fetch("oci:" + derived + ":latest");
     }
 
     @AfterEach
@@ -66,6 +73,27 @@ class SystemdUnitsTest {
 
     private static String journal(String unit) {
         return Tools.check(List.of("journalctl", "--no-pager", "-o", "cat", "-u", unit), 60);
+    }
+
+    /**
+     * systemctl start UNIT; when it fails, the failure says why: the unit's journal (with systemd's
+     * debug lines about its notifications and main process) and its state.
+     */
+    private static void startOrExplain(String unit) {
+        Tools.check(List.of("systemctl", "log-level", "debug"), 60);
+        Tools.Result started;
+        try {
+            started = Tools.run(List.of("systemctl", "start", unit), 300);
+        } finally {
+            Tools.check(List.of("systemctl", "log-level", "info"), 60);
+        }
+        if (started.exitCode() != 0) {
+            String state = Tools.run(List.of("systemctl", "show", "-p", "Result,ActiveState,SubState,MainPID,ExecMainPID,"
+                    + "ExecMainCode,ExecMainStatus,ControlPID,StatusText,NotifyAccess", unit), 60).output();
+            String log = Tools.run(List.of("journalctl", "--no-pager", "-o", "short-precise", "-u", unit), 60).output();
+            throw new AssertionError("systemctl start " + unit + ": " + started.output() + "\n--- properties:\n" + state
+                    + "\n--- journalctl -u " + unit + ":\n" + log);
+        }
     }
 
     private static String show(String unit, String property) {
@@ -105,48 +133,113 @@ class SystemdUnitsTest {
         assertThat(Path.of("/sys/fs/cgroup/system.slice/jrun-vm-notify.service")).doesNotExist();
     }
 
+    /**
+     * podman's quadlet pattern: jrun run -d --sd-notify=conmon sends MAINPID= conmon with READY=1
+     * and exits; conmon, PID 1's child since it double-forked, is the unit's main process, whose
+     * exit status is the app's. systemctl stop runs ExecStop=jrun stop, which sends the image's
+     * StopSignal (SIGUSR1 here: a SIGTERM would run the other trap).
+     */
     @Test
-    void withSdNotifyMainPidJrunHandsTheAppToSystemdAndNoJvmStays(@TempDir Path dir) throws Exception {
+    void withSdNotifyConmonConmonIsTheMainProcessNoJvmStaysAndTheUnitEndsWithTheAppsCode(@TempDir Path dir) throws Exception {
         Path app = Files.writeString(dir.resolve("app.sh"), """
-                trap 'echo stopping; exit 7' TERM
-                echo up
+                trap 'echo stopping-on-usr1; exit 7' USR1
+                trap 'echo wrong-signal-term; exit 9' TERM
+                echo hello-conmon; echo err-conmon >&2
                 while :; do sleep 0.2; done
                 """);
-        String unit = "jrun-vm-mainpid.service";
+        String unit = "jrun-vm-conmon.service";
         unit(unit, """
                 [Service]
                 Type=notify
                 Delegate=yes
                 KillMode=mixed
                 TimeoutStartSec=300
+                TimeoutStopSec=300
                 ExecStart=%s
-                """.formatted(jrunCommand("run", "--sd-notify=main-pid", "-v", app + ":/app.sh:ro", busybox, "sh", "/app.sh")));
-        Tools.check(List.of("systemctl", "start", unit), 300);
-        String appPid = show(unit, "StatusText").replaceAll(".* app pid ", "");
-        assertThat(show(unit, "MainPID")).as("the app is the unit's main process").isEqualTo(appPid);
-        assertThat(Files.readAllLines(Path.of("/proc", appPid, "cgroup")).getLast())
-                .matches("0::/system\\.slice/jrun-vm-mainpid\\.service/pod-[0-9a-f-]{36}");
-        Path supervisor = Path.of("/sys/fs/cgroup/system.slice", unit, "supervisor/cgroup.procs");
-        String left = Files.readString(supervisor);
-        for (int i = 0; i < 600 && !left.isEmpty(); i++) { // jrun's JVM exits right after the handover
-            Thread.sleep(500);
-            left = Files.readString(supervisor);
-        }
-        assertThat(left).as("processes left in the unit besides the app (jrun's JVM)").isEmpty();
+                ExecStop=-%s
+                """.formatted(jrunCommand("run", "-d", "--sd-notify=conmon", "--rm", "--name", "vm-conmon",
+                        "-v", app + ":/app.sh:ro", usr1Image, "sh", "/app.sh"), jrunCommand("stop", "vm-conmon")));
+        startOrExplain(unit); // returns once READY=1 has come
         assertThat(show(unit, "ActiveState")).isEqualTo("active");
-
-        Tools.check(List.of("systemctl", "stop", unit), 300); // systemd signals the app itself
-        assertThat(show(unit, "ActiveState")).isIn("inactive", "failed");
-        assertThat(Path.of("/proc", appPid)).as("the app has ended with its unit").doesNotExist();
-        // What docs/systemd.md says of this mode: when MAINPID= came the app was jrun's child, not
-        // systemd's, so systemd took it as an "alien" main process, which it does not wait for. On
-        // stop (KillMode=mixed) it sends KillSignal and, with nothing to wait for, SIGKILL at once:
-        // the app's SIGTERM trap never runs, and the unit's status is that SIGKILL, not its code 7.
+        String conmon = show(unit, "MainPID");
+        assertThat(Files.readString(Path.of("/proc", conmon, "comm")).strip()).as("the unit's main process").isEqualTo("conmon");
+        assertThat(Files.readString(Path.of("/proc", conmon, "stat")).replaceAll(".*\\) . ([0-9]+) .*", "$1").strip())
+                .as("conmon's parent: systemd, which therefore waits for it").isEqualTo("1");
+        String appPid = show(unit, "StatusText").replaceAll(".* app pid ", "");
+        assertThat(show(unit, "StatusText")).matches("pod [0-9a-f-]{36} running, app pid [0-9]+");
+        assertThat(Files.readAllLines(Path.of("/proc", appPid, "cgroup")).getLast())
+                .matches("0::/system\\.slice/jrun-vm-conmon\\.service/pod-[0-9a-f-]{36}");
+        Path unitCgroup = Path.of("/sys/fs/cgroup/system.slice", unit);
+        List<String> left = javaProcessesIn(unitCgroup);
+        for (int i = 0; i < 600 && !left.isEmpty(); i++) { // jrun's JVM exits right after READY=1
+            Thread.sleep(500);
+            left = javaProcessesIn(unitCgroup);
+        }
+        assertThat(left).as("JVMs in the unit while it runs").isEmpty();
         String journal = journal(unit);
-        assertThat(journal).contains("up").contains("Supervising process " + appPid + " which is not our child")
-                .doesNotContain("stopping");
-        assertThat(show(unit, "ExecMainCode")).as("ExecMainCode: CLD_KILLED").isEqualTo("2");
-        assertThat(show(unit, "ExecMainStatus")).as("ExecMainStatus: the signal").isEqualTo("9");
+        for (int i = 0; i < 120 && !(journal.contains("hello-conmon") && journal.contains("err-conmon")); i++) {
+            Thread.sleep(500); // conmon's entries reach the journal a moment after the app wrote them
+            journal = journal(unit);
+        }
+        assertThat(journal).as("conmon logs to the journal by default in this mode").contains("hello-conmon", "err-conmon");
+
+        Tools.check(List.of("systemctl", "stop", unit), 300);
+        assertThat(show(unit, "ExecMainPID")).isEqualTo(conmon);
+        assertThat(show(unit, "ExecMainCode")).as("ExecMainCode: CLD_EXITED").isEqualTo("1");
+        assertThat(show(unit, "ExecMainStatus")).as("conmon exits with the app's code").isEqualTo("7");
+        assertThat(journal(unit)).contains("stopping-on-usr1").doesNotContain("wrong-signal-term");
+        assertThat(unitCgroup).doesNotExist();
+        assertThat(jrun.run("status", "vm-conmon").exitCode()).as("--rm: conmon's exit command removed the pod").isEqualTo(125);
+    }
+
+    /** The pids in a cgroup and its descendants whose command is java. */
+    private static List<String> javaProcessesIn(Path cgroup) throws IOException {
+        List<String> java = new ArrayList<>();
+        try (var procs = Files.walk(cgroup)) {
+            for (Path p : procs.filter(f -> f.getFileName().toString().equals("cgroup.procs")).toList()) {
+                for (String pid : Files.readAllLines(p)) {
+                    try {
+                        if (Files.readString(Path.of("/proc", pid, "comm")).strip().equals("java")) {
+                            java.add(pid);
+                        }
+                    } catch (IOException gone) {
+                        // ended meanwhile
+                    }
+                }
+            }
+        }
+        return java;
+    }
+
+    /** jrun run -d --log-driver=journald: jrun logs reads the pod's entries from the journal, streams apart. */
+    @Test
+    void aJournaldPodsOutputIsInTheJournalAndJrunLogsReadsIt() throws Exception {
+        // conmon reads stdout and stderr apart: only the order within a stream is kept, so the
+        // stderr line comes well before the others
+        JrunCli.Result started = jrun.run("run", "-d", "--log-driver=journald", "--name", "vm-journald", busybox,
+                "sh", "-c", "echo err-first >&2; sleep 2; echo one; echo two; echo three; exit 5");
+        assertThat(started.exitCode()).as(started.toString()).isZero();
+        String uuid = started.stdout().strip();
+        JrunCli.Result status = jrun.run("status", "--wait", "vm-journald");
+        assertThat(status.stdout()).as(status.toString()).contains("exit-code=5");
+        try (var files = Files.walk(state)) {
+            assertThat(files.filter(f -> f.toString().contains(uuid) && f.getFileName().toString().equals("ctr.log")))
+                    .as("no k8s-file log beside the journal").isEmpty();
+        }
+        Tools.check(List.of("journalctl", "--sync"), 60);
+        assertThat(Tools.check(List.of("journalctl", "--no-pager", "-o", "cat", "CONTAINER_ID_FULL=" + uuid), 60)
+                .lines().filter(l -> !l.isBlank())).containsExactly("err-first", "one", "two", "three");
+        assertThat(Tools.check(List.of("journalctl", "--no-pager", "-o", "cat", "CONTAINER_NAME=vm-journald",
+                "PRIORITY=3"), 60).lines().filter(l -> !l.isBlank())).as("stderr's entries").containsExactly("err-first");
+        JrunCli.Result logs = jrun.run("logs", "vm-journald");
+        assertThat(logs.exitCode()).as(logs.toString()).isZero();
+        assertThat(logs.stdout()).isEqualTo("one\ntwo\nthree\n");
+        assertThat(logs.stderr()).isEqualTo("err-first\n");
+        JrunCli.Result tail = jrun.run("logs", "--tail", "2", "vm-journald");
+        assertThat(tail.stdout() + tail.stderr()).as(tail.toString()).isEqualTo("two\nthree\n");
+        JrunCli.Result since = jrun.run("logs", "--since", "2000-01-01T00:00:00Z", "-f", "vm-journald");
+        assertThat(since.stdout()).as("--since long ago, and -f of an exited pod returns").isEqualTo("one\ntwo\nthree\n");
+        assertThat(jrun.run("logs", "--since", "1s", "vm-journald").stdout()).as("--since after the last line").isEmpty();
     }
 
     @Test

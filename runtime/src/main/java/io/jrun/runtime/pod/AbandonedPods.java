@@ -78,8 +78,7 @@ final class AbandonedPods {
         if (Files.exists(target.dir().resolve("exit.json"))) {
             return;
         }
-        String unsupervised = Files.exists(target.dir().resolve(PodCollector.HANDED_TO_SYSTEMD))
-                ? "its jrun handed the app to systemd" : "its jrun died while the app ran";
+        String unsupervised = "its jrun died while the app ran";
         String message = unsupervised + (outcome == null ? ", and the app has ended since" : "; " + outcome)
                 + ": the exit code is unknown (only a parent can read it)";
         PodLease.write(target.dir(), "exit.json", PodJson.exit(

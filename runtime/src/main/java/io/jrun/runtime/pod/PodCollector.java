@@ -32,12 +32,6 @@ import java.util.List;
  */
 public final class PodCollector {
     private static final String MARKED = ".gc-marked";
-    /**
-     * In a pod whose app was handed to systemd as the unit's main process (jrun run
-     * --sd-notify=main-pid): no supervisor holds its lock, yet while its app runs it is systemd's,
-     * not abandoned, and gc leaves it alone.
-     */
-    public static final String HANDED_TO_SYSTEMD = "handed-to-systemd";
     /** How long an abandoned app gets between its StopSignal and SIGKILL: jrun stop's default, docker's. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private final PodStore store;
@@ -63,7 +57,7 @@ public final class PodCollector {
                 for (Path dir : entries(store.phaseDir(phase))) {
                     Owned owned = own(dir);
                     if (owned == null) {
-                        continue; // running, preparing, systemd's, or gone
+                        continue; // running, preparing, conmon's, or gone
                     }
                     if (owned.app != null) {
                         abandoned.add(owned); // stopped below, all at once, still locked
@@ -113,7 +107,7 @@ public final class PodCollector {
         }
     }
 
-    /** The pod at {@code dir}, locked, if nobody holds it and systemd does not supervise it; else null. */
+    /** The pod at {@code dir}, locked, if nobody holds it and no conmon supervises it; else null. */
     private Owned own(Path dir) throws IOException {
         Fd lock = PodStore.tryOwn(dir);
         if (lock == null) {
@@ -128,12 +122,8 @@ public final class PodCollector {
                 lock.closeQuietly();
                 return null; // conmon has let go of the lock and is recording the exit
             }
-            if (Files.exists(dir.resolve(HANDED_TO_SYSTEMD)) && PodStore.appAlive(app)) {
-                lock.closeQuietly();
-                return null; // systemd supervises it
-            }
             return new Owned(dir, lock, app, stopSignal(dir));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             lock.closeQuietly();
             throw e;
         }
