@@ -24,7 +24,10 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        err.println("jrun: " + describe(e) + storageFix(e, cli.getCommandName()));
+        // a launch failure's message is the engine's, with its own fix: an ENOSPC there may be a
+        // container's tmpfs, not the state directory's disk
+        boolean launchFailure = e instanceof io.jrun.runtime.launch.LaunchException;
+        err.println("jrun: " + describe(e) + (launchFailure ? "" : storageFix(e, cli.getCommandName())));
         if (root.debug) {
             e.printStackTrace(err);
         }
