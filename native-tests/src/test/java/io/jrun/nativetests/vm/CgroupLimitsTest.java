@@ -55,9 +55,8 @@ class CgroupLimitsTest {
         Map<String, String> status = status(uuid);
         assertThat(status).containsEntry("exit-code", "137").containsEntry("reason", "oom");
         assertThat(jrun.run("list", "--format", "json").stdout()).containsPattern("\"reason\" ?: ?\"oom\"");
-        assertThat(Path.of(status.get("cgroup"))).as("the pod's cgroup goes with its app").doesNotExist();
-        assertThat(status.get("cgroup")).matches("/sys/fs/cgroup/system\\.slice/[^/]+\\.service/pod-" + uuid);
-        assertThat(Path.of(status.get("cgroup")).resolveSibling("supervisor")).as("jrun's leaf in its delegated unit").isDirectory();
+        assertThat(status).as("the pod's cgroup goes with its app, and status shows none").containsEntry("cgroup", "none");
+        assertThat(podCgroups()).as("the pod's cgroup is gone").noneMatch(p -> p.getFileName().toString().equals("pod-" + uuid));
         assertThat(jrun.run("rm", uuid).exitCode()).isZero();
     }
 
@@ -88,6 +87,9 @@ class CgroupLimitsTest {
         Map<String, String> running = status(uuid);
         assertThat(running).containsKey("cpu.usage_usec").containsKey("memory.current").containsKey("pids.current");
         Path cgroup = Path.of(running.get("cgroup"));
+        assertThat(cgroup.toString()).as("the pod's cgroup sits beside jrun's leaf in its delegated unit")
+                .matches("/sys/fs/cgroup/system\\.slice/[^/]+\\.service/pod-" + uuid);
+        assertThat(cgroup.resolveSibling("supervisor")).as("jrun's leaf in its delegated unit").isDirectory();
         // What --cpus 0.5 promises, without a clock: a quota of 50 ms per 100 ms period, and the
         // kernel holding the loop to it. A busy loop wants every period whole, so each period it
         // runs in ends with the loop throttled; without a quota ("max") nr_throttled stays 0.
