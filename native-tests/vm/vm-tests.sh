@@ -3,7 +3,8 @@
 # in package io.jrun.nativetests.vm, inside the guest: Debian 12 with systemd as PID 1, Debian's
 # 6.1 kernel and a full cgroup v2, which this host lacks.
 #   1. builds jrun and the native tests' classes and class path (Maven, on the host), unless
-#      --no-build says a `scripts/mvn verify` just did;
+#      --no-build says a `scripts/mvn verify` just did, and trains the jar's AOT caches
+#      (scripts/aot-train.sh) unless they are newer than the jar;
 #   2. builds the guest image unless it is cached (build-guest.sh);
 #   3. boots the guest once (run-in-vm.sh) and runs the group there with the JUnit Platform's
 #      console launcher on the host's JDK: no Maven in the guest, TCG runs Java slowly.
@@ -52,6 +53,14 @@ if [ "$build" = 1 ]; then
 fi
 [ -d "$tests/test-classes/io/jrun/nativetests/vm" ] && [ -d "$tests/vm-classpath" ] \
   || die "no compiled VM group in $tests (test-classes, vm-classpath): run without --no-build"
+# The group runs jrun through the checkout's launcher, which uses the AOT caches made for this
+# jar when they are newer than it: under TCG they halve each jrun command (VmJrun). Training runs
+# a few containers on this machine (~50 s); scripts/test.sh does it before its native tests start.
+jar=$vm_repo/runtime/target/jrun.jar aot=$vm_repo/runtime/target/jrun.aot
+if ! { [ "$aot" -nt "$jar" ] && [ "${aot%.aot}-pods.aot" -nt "$jar" ] && [ "${aot%.aot}-oci.aot" -nt "$jar" ]; }; then
+  log "training the AOT caches of $jar (scripts/aot-train.sh)"
+  "$vm_repo/scripts/aot-train.sh" "$jar" "$aot" >/dev/null || die "the AOT caches could not be trained (see above)"
+fi
 
 job=$tests/vm-job
 reports=$tests/vm-reports
