@@ -191,7 +191,7 @@ public final class Spawn {
     }
 
     /** A NULL-terminated char*[] for argv or envp. */
-    private static MemorySegment strings(Arena arena, List<String> values) {
+    static MemorySegment strings(Arena arena, List<String> values) {
         MemorySegment array = arena.allocate(ValueLayout.ADDRESS, values.size() + 1);
         for (int i = 0; i < values.size(); i++) {
             array.setAtIndex(ValueLayout.JAVA_LONG, i, Syscall.Scratch.cstring(arena, "posix_spawn", values.get(i)));
