@@ -1,7 +1,6 @@
 package io.jrun.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -28,22 +27,9 @@ public final class Exec {
     private static final int SIG_SETMASK = 2;
     private static final long SIGSET_SIZE = 128;
 
-    @SuppressWarnings("restricted")
     private static final class Native {
-        static final MemorySegment EXECVE, CLOSE_RANGE, FCNTL, SIGMASK;
-
-        static {
-            Linker linker = Linker.nativeLinker();
-            EXECVE = find(linker, "execve");
-            CLOSE_RANGE = find(linker, "close_range");
-            FCNTL = find(linker, "fcntl");
-            SIGMASK = find(linker, "pthread_sigmask");
-        }
-
-        private static MemorySegment find(Linker linker, String name) {
-            return linker.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(
-                    "the C library has no " + name + "() (glibc 2.34 or later is needed)"));
-        }
+        static final MemorySegment EXECVE = Spawn.cFunction("execve"), CLOSE_RANGE = Spawn.cFunction("close_range"),
+                FCNTL = Spawn.cFunction("fcntl"), SIGMASK = Spawn.cFunction("pthread_sigmask");
     }
 
     /** Marks every descriptor from {@code lowFd} up close-on-exec. */

@@ -77,6 +77,11 @@ public final class Spawn {
         }
     }
 
+    /** A C library function's address, for the shared signature (see {@link Syscall#callFunction}). */
+    static MemorySegment cFunction(String name) {
+        return Native.find(Linker.nativeLinker(), name);
+    }
+
     private static int invoke(MemorySegment function, long a, long b, long c, long d, long e, long f) {
         // through the one shared signature: these return an error number, never errno
         return (int) Syscall.callFunction(function, a, b, c, d, e, f, 0);

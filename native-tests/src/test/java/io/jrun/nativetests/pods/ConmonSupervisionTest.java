@@ -314,31 +314,33 @@ class ConmonSupervisionTest {
         ok("image", "rm", quit);
     }
 
-    /** Waits until {@code file} has the line {@code line}, or fails when {@code process} ended first. */
-    private static void awaitLine(Path file, String line, Process process) throws Exception {
-        for (int i = 0; i < 1200; i++) {
-            if (Files.readAllLines(file).contains(line)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("jrun ended (exit " + process.exitValue() + ") before printing " + line + ":\n"
-                        + Files.readString(file));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("jrun never printed " + line + ":\n" + Files.readString(file));
+    private interface Check {
+        boolean met() throws IOException;
     }
 
-    /** Waits until the foreground jrun process has become conmon, or fails when it ended first. */
-    private static void awaitConmon(Process process) throws Exception {
+    /** Waits until {@code check} is met, or fails when {@code process} (jrun run) ended first or never met it. */
+    private static void await(Process process, String what, Check check) throws Exception {
         for (int i = 0; i < 1200 && process.isAlive(); i++) {
-            if (comm(process.pid()).equals("conmon")) {
+            if (check.met()) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("jrun run never became conmon (alive: " + process.isAlive() + ", comm "
-                + comm(process.pid()) + ")");
+        throw new AssertionError("jrun run never " + what + " (alive: " + process.isAlive() + ")");
+    }
+
+    /** Waits until {@code file} has the line {@code line}. */
+    private static void awaitLine(Path file, String line, Process process) throws Exception {
+        try {
+            await(process, "printed " + line, () -> Files.readAllLines(file).contains(line));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ":\n" + Files.readString(file), e);
+        }
+    }
+
+    /** Waits until the foreground jrun process has become conmon. */
+    private static void awaitConmon(Process process) throws Exception {
+        await(process, "became conmon", () -> comm(process.pid()).equals("conmon"));
     }
 
     /** {@code root} and its descendants, from /proc: "PID COMM EXE" each. */
