@@ -4,10 +4,12 @@
 #      and foreground `jrun run --rm` vs `podman run --rm` (/bin/true);
 #   2. resident memory of one detached pod: PSS (/proc/PID/smaps_rollup) of every process that
 #      stays for the pod except the app (jrun: conmon; podman: conmon), and that no JVM stays;
-#   3. 100 detached jrun pods at once (BENCH_PODS): all running, `jrun list` shows them, the
-#      supervisors' total PSS.
+#   3. a foreground run's resident memory while the app runs: `jrun run --supervisor=conmon` (the
+#      foreground process is conmon), `jrun run` (a JVM), `podman run` (podman and its conmon);
+#   4. COUNT detached pods at once (default 100): all running, `jrun list` shows them, the
+#      supervisors' total PSS; then as many `podman run -d` containers, their conmons' total PSS.
 #
-#   native-tests/bench/detached-bench.sh
+#   native-tests/bench/detached-bench.sh [COUNT]
 #
 # podman runs exactly as /work/shared/peers/bench-peers.sh runs it on this machine (inside `nocg`,
 # --cgroups=disabled, its private storage under $PEERS); its containers here carry the label
@@ -21,7 +23,8 @@ REPO=$(cd "$here/../.." && pwd)
 OUT=$REPO/native-tests/target/bench
 PEERS_DIR=${PEERS_DIR:-$(cd "$REPO/.." && pwd)/shared/peers}
 JRUN=${JRUN:-$REPO/jrun}
-RUNS=${BENCH_RUNS:-10}; WARMUP=${BENCH_WARMUP:-2}; PODS=${BENCH_PODS:-100}
+RUNS=${BENCH_RUNS:-10}; WARMUP=${BENCH_WARMUP:-2}; PODS=${1:-${BENCH_PODS:-100}}
+case $PODS in ''|*[!0-9]*) die "COUNT must be a number of pods, not '$PODS'" ;; esac
 
 . "$here/lib.sh"
 bench_check hyperfine podman crun conmon jq
@@ -90,7 +93,46 @@ cleanup
 } | tee "$OUT/detached.txt"
 cleanup
 
-# 3. many detached pods at once
+# 3. a foreground run, while its app runs: what stays resident besides the app
+# The foreground command's own process (and, for podman, its conmon), found by its pid.
+foreground() { # LABEL COMMAND...: starts it in the background, waits for the app to run, prints PSS
+  local what=$1; shift
+  "$@" >/dev/null 2>&1 &
+  local fg=$! i
+  for i in $(seq 600); do # the app runs: jrun's pod or podman's container is listed as running
+    if [ "$what" = podman ]; then
+      [ -n "$("$BIN/nocg" podman ps -q --filter label=$LABEL)" ] && break
+    else
+      [ "$("$JRUN" --dir "$store" list --format json | jq '[.[] | select(.state=="running")] | length')" = 1 ] && break
+    fi
+    sleep 0.1
+  done
+  sleep 3 # settled: for jrun --supervisor=conmon, the exec has happened
+  local comm; comm=$(cat /proc/$fg/comm)
+  local own; own=$(pss "$fg")
+  local kb=$own extra=""
+  if [ "$what" = podman ]; then
+    local c; c=$("$BIN/nocg" podman ps -q --filter label=$LABEL | head -1)
+    local pc; pc=$("$BIN/nocg" podman inspect --format '{{.State.ConmonPid}}' "$c")
+    extra=" + its conmon $(pss "$pc") kB"; kb=$((kb + $(pss "$pc")))
+  fi
+  local javas; javas=$(for p in /proc/[0-9]*; do
+      if [ "$(cat "$p/comm" 2>/dev/null)" = java ] && tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "$store"; then
+        basename "$p"
+      fi
+    done | wc -l)
+  echo "foreground $what: the foreground process is $comm, PSS $own kB$extra; total $kb kB; JVMs: $javas"
+  cleanup >/dev/null # the app (sleep, pid 1 without a SIGTERM handler) killed: the foreground command ends
+  wait "$fg" || true
+}
+{
+  foreground "jrun run --supervisor=conmon" "$JRUN" --dir "$store" run --rm --supervisor=conmon --net=none "$image" sleep 3600
+  foreground "jrun run (jrun supervises)" "$JRUN" --dir "$store" run --rm --supervisor=jrun --net=none "$image" sleep 3600
+  foreground podman "$BIN/nocg" podman run --rm --label $LABEL $PODMAN_FLAGS "$IMG" sleep 3600
+} | tee -a "$OUT/detached.txt"
+cleanup
+
+# 4. many detached pods at once
 {
   start=$(date +%s)
   seq "$PODS" | xargs -P 4 -I{} "$JRUN" --dir "$store" run -d --net=none "$image" sleep 3600 >/dev/null
@@ -98,6 +140,18 @@ cleanup
   running=$("$JRUN" --dir "$store" list --format json | jq '[.[] | select(.state=="running")] | length')
   total=0
   for f in "$store"/pods/run/*/conmon.pid; do total=$((total + $(pss "$(cat "$f")"))); done
-  echo "$PODS detached pods started in $((end - start)) s (4 at a time); jrun list: $running running;" \
-       "supervisors' total PSS: $total kB ($((total / PODS)) kB per pod)"
+  listed=$("$JRUN" --dir "$store" list -q | wc -l)
+  echo "$PODS detached jrun pods started in $((end - start)) s (4 at a time); jrun list: $listed pods, $running running;" \
+       "supervisors' (conmon) total PSS: $total kB ($((total / PODS)) kB per pod)"
+  cleanup
+  start=$(date +%s)
+  seq "$PODS" | xargs -P 4 -I{} "$BIN/nocg" podman run -d --label $LABEL $PODMAN_FLAGS "$IMG" sleep 3600 >/dev/null
+  end=$(date +%s)
+  ptotal=0; prunning=0
+  for c in $("$BIN/nocg" podman ps -q --filter label=$LABEL); do
+    prunning=$((prunning + 1))
+    ptotal=$((ptotal + $(pss "$("$BIN/nocg" podman inspect --format '{{.State.ConmonPid}}' "$c")")))
+  done
+  echo "$PODS detached podman containers started in $((end - start)) s (4 at a time); podman ps: $prunning running;" \
+       "conmons' total PSS: $ptotal kB ($((ptotal / PODS)) kB per container)"
 } | tee -a "$OUT/detached.txt"

@@ -77,6 +77,11 @@ public final class Spawn {
         }
     }
 
+    /** A C library function's address, for the shared signature (see {@link Syscall#callFunction}). */
+    static MemorySegment cFunction(String name) {
+        return Native.find(Linker.nativeLinker(), name);
+    }
+
     private static int invoke(MemorySegment function, long a, long b, long c, long d, long e, long f) {
         // through the one shared signature: these return an error number, never errno
         return (int) Syscall.callFunction(function, a, b, c, d, e, f, 0);
@@ -191,7 +196,7 @@ public final class Spawn {
     }
 
     /** A NULL-terminated char*[] for argv or envp. */
-    private static MemorySegment strings(Arena arena, List<String> values) {
+    static MemorySegment strings(Arena arena, List<String> values) {
         MemorySegment array = arena.allocate(ValueLayout.ADDRESS, values.size() + 1);
         for (int i = 0; i < values.size(); i++) {
             array.setAtIndex(ValueLayout.JAVA_LONG, i, Syscall.Scratch.cstring(arena, "posix_spawn", values.get(i)));

@@ -132,6 +132,11 @@ final class Syscall {
         }
     }
 
+    /** errno as the last {@link #callFunction} on this thread left it. */
+    static int lastErrno() {
+        return (int) Handle.ERRNO.get(SCRATCH.get().memory, 0L);
+    }
+
     /** Calls {@code syscall(nr, a…f)}; returns the raw result, or -errno on failure. */
     static long raw(long nr, long a, long b, long c, long d, long e, long f) {
         MemorySegment capture = SCRATCH.get().memory; // errno lands at offset 0

@@ -68,6 +68,7 @@ final class RunCommand implements Callable<Integer> {
     private String pull = "missing";
     private String logDriver;
     private Conmon.LogDriver logTo;
+    private String supervisor;
 
     RunCommand(JrunCommand root) {
         this.root = root;
@@ -131,6 +132,10 @@ final class RunCommand implements Callable<Integer> {
         spec.addOption(Specs.option(String.class, "k8s-file|journald", v -> logDriver = v, () -> logDriver, "--log-driver")
                 .description("Where conmon writes a detached pod's output: k8s-file in the pod (the default)"
                         + " or journald (the default with --sd-notify=conmon); jrun logs reads either.").build());
+        spec.addOption(Specs.option(String.class, "jrun|conmon", v -> supervisor = v, () -> supervisor, "--supervisor")
+                .description("Who supervises a foreground run's app: jrun (a JVM stays until the app ends) or conmon"
+                        + " (this process becomes conmon once the app runs: no JVM stays; not with -t); the default is"
+                        + " the system configuration's (docs/config.md), else jrun.").build());
         spec.addOption(Specs.option(String.class, "missing|always|never", v -> pull = v, () -> pull, "--pull")
                 .defaultValue("missing").description("When to fetch the image: missing (default), always, never.").build());
     }
@@ -146,11 +151,16 @@ final class RunCommand implements Callable<Integer> {
         if (!List.of("missing", "always", "never").contains(pullPolicy)) {
             throw new IllegalArgumentException("invalid --pull '" + pull + "': use missing, always or never");
         }
+        boolean conmonRequested = conmonSupervises();
+        Conmon.Programs programs = conmonRequested ? Conmon.Programs.find() : null; // before anything is created
         Pods pods = Pods.open(root.dir);
         String stored = ensureImage(pods.images(), pullPolicy);
         request = request.withImage(stored);
+        if (conmonRequested && !detach && !stopsWithSigterm(pods, stored)) {
+            programs = null; // the configured default: jrun supervises what conmon would stop otherwise than jrun does
+        }
         if (detach) {
-            var supervision = new Conmon.Supervision(Conmon.Programs.find(), logTo, systemd.policy()); // before anything is created
+            var supervision = new Conmon.Supervision(programs, logTo, systemd.policy());
             System.out.println(pods.runDetached(request, supervision, this::saveUuid));
             return 0;
         }
@@ -162,6 +172,10 @@ final class RunCommand implements Callable<Integer> {
             RunningPod pod = pods.run(request, stdio, size, this::saveUuid);
             signals.forwardTo(SystemdOptions.stopSignalFor(pod));
             systemd.policy().foregroundReady(pod);
+            if (programs != null && !detach) {
+                // returns only when the exec failed: this JVM goes on supervising the app then
+                System.err.println("jrun: " + pods.handOverToConmon(pod, programs) + "; jrun supervises the app itself");
+            }
             if (tty) {
                 // relays started here, on the untransformed main thread
                 try (TerminalSession session = TerminalSession.attach(pod.container(), host, interactive)) {
@@ -172,12 +186,57 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Whether conmon supervises this run: always with -d; in the foreground with
+     * --supervisor=conmon, or without --supervisor when the system configuration says conmon
+     * (a -t run stays jrun's then: conmon cannot relay a terminal to jrun's). Checks the
+     * combinations that cannot work.
+     */
+    private boolean conmonSupervises() throws IOException {
+        String explicit = supervisor == null ? null : supervisor.toLowerCase(Locale.ROOT);
+        if (explicit != null && !SystemConfig.SUPERVISORS.contains(explicit)) {
+            throw new IllegalArgumentException("invalid --supervisor '" + supervisor + "': use jrun or conmon");
+        }
+        if (detach) {
+            if ("jrun".equals(explicit)) {
+                throw new IllegalArgumentException("--supervisor=jrun with -d: conmon supervises every detached pod;"
+                        + " drop --supervisor, or -d to run in the foreground");
+            }
+            return true;
+        }
+        if (explicit == null) {
+            return SystemConfig.load().supervisor().equals("conmon") && !tty;
+        }
+        if (explicit.equals("conmon") && tty) {
+            throw new IllegalArgumentException("--supervisor=conmon with -t: conmon cannot relay the app's terminal to"
+                    + " jrun's; drop -t, or use --supervisor=jrun");
+        }
+        return explicit.equals("conmon");
+    }
+
+    /**
+     * Whether the image's StopSignal is SIGTERM. conmon passes the SIGTERM it gets on as it is,
+     * where jrun sends the StopSignal: so --supervisor=conmon is refused for another
+     * StopSignal, and the configured default leaves such a run to jrun.
+     */
+    private boolean stopsWithSigterm(Pods pods, String stored) throws IOException {
+        String stop = pods.images().inspect(stored).parsedConfig().stopSignal();
+        if (stop == null || stop.isEmpty() || io.jrun.linux.Signals.parse(stop) == io.jrun.linux.Processes.SIGTERM) {
+            return true;
+        }
+        if (supervisor != null) {
+            throw new IllegalArgumentException("image " + image + " stops with " + stop + ", and conmon passes the SIGTERM"
+                    + " it gets on as it is: use --supervisor=jrun, which sends " + stop + " for SIGTERM");
+        }
+        return false;
+    }
+
     /** Options before the first image that belong to one app: refused in a pod of several apps. */
     private static final List<String> APP_ONLY = List.of("-e", "--env-file", "-w", "-u", "--entrypoint", "-v", "--tmpfs",
             "--read-only", "-t", "-i");
     /** Pod options a pod of several apps does not take yet. */
     private static final List<String> NOT_FOR_PODS = List.of("-m", "--memory-swap", "--cpus", "--cpu-weight",
-            "--pids-limit", "--io-weight", "--cpuset-cpus", "--cgroup-parent", "--sd-notify");
+            "--pids-limit", "--io-weight", "--cpuset-cpus", "--cgroup-parent", "--sd-notify", "--supervisor");
 
     /**
      * {@code jrun run [pod options] IMG1 [app options] [-- args] --- IMG2 [app options] [-- args] …}:

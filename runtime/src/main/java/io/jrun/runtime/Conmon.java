@@ -3,6 +3,7 @@ package io.jrun.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jrun.images.oci.JsonTrees;
 import io.jrun.linux.ErrnoException;
+import io.jrun.linux.Exec;
 import io.jrun.linux.FileSyscalls;
 import io.jrun.linux.Mounts;
 import io.jrun.linux.Namespaces;
@@ -34,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * conmon as the supervisor of a detached pod ({@code jrun run -d}), as podman uses it: jrun
@@ -191,27 +193,47 @@ public final class Conmon {
      */
     private static long spawnOutOfCgroupV1(List<String> argv, List<String> env, Spawn.FileActions actions)
             throws ErrnoException {
-        if (!Files.isRegularFile(MEMORY_V1.resolve("cgroup.event_control"))) {
-            return Spawn.spawn(argv.getFirst(), argv, env, actions, 0, 0);
-        }
         long[] pid = {0};
+        Throwable failure = onThreadOutOfCgroupV1("jrun-conmon-spawn", () -> pid[0] = Spawn.spawn(argv.getFirst(), argv, env, actions, 0, 0));
+        if (failure instanceof ErrnoException e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("cannot spawn conmon: " + failure.getMessage(), failure);
+        }
+        return pid[0];
+    }
+
+    private interface ConmonStep {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code step} on a throw-away platform thread whose mount namespace of its own covers
+     * the cgroup v1 memory hierarchy (see {@link #spawnOutOfCgroupV1}); on a host without one,
+     * on a throw-away thread as it is. Returns what it threw, or null.
+     */
+    private static Throwable onThreadOutOfCgroupV1(String name, ConmonStep step) {
+        boolean hide = Files.isRegularFile(MEMORY_V1.resolve("cgroup.event_control"));
         Throwable[] failure = {null};
-        Thread spawner = Thread.ofPlatform().name("jrun-conmon-spawn").unstarted(() -> {
+        Thread thread = Thread.ofPlatform().name(name).unstarted(() -> {
             try {
-                Namespaces.unshare(Namespaces.CLONE_NEWNS); // this thread's own, CLONE_FS implied
-                Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
-                Mounts.mount("jrun", MEMORY_V1.toString(), "tmpfs", Mounts.MS_RDONLY | Mounts.MS_NOSUID | Mounts.MS_NODEV
-                        | Mounts.MS_NOEXEC, "size=4k,mode=555");
-                pid[0] = Spawn.spawn(argv.getFirst(), argv, env, actions, 0, 0);
+                if (hide) {
+                    Namespaces.unshare(Namespaces.CLONE_NEWNS); // this thread's own, CLONE_FS implied
+                    Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
+                    Mounts.mount("jrun", MEMORY_V1.toString(), "tmpfs", Mounts.MS_RDONLY | Mounts.MS_NOSUID
+                            | Mounts.MS_NODEV | Mounts.MS_NOEXEC, "size=4k,mode=555");
+                }
+                step.run();
             } catch (Throwable t) {
                 failure[0] = t;
             }
         });
-        spawner.start();
+        thread.start();
         boolean interrupted = false;
         while (true) {
             try {
-                spawner.join();
+                thread.join();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -220,13 +242,87 @@ public final class Conmon {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (failure[0] instanceof ErrnoException e) {
-            throw e;
+        return failure[0];
+    }
+
+    /**
+     * Hands a foreground pod whose app runs to conmon ({@code jrun run --supervisor=conmon}):
+     * this JVM process <em>becomes</em> conmon (execve), so the terminal, the script or the
+     * systemd unit keeps waiting for the same pid, and no JVM stays while the app runs.
+     *
+     * <p>The app is this process's child already, so it stays conmon's child across the exec;
+     * its standard streams are jrun's own, so its output goes where jrun's would, with nothing
+     * in between. conmon is run in sync mode (no fork: it stays this pid) with a runtime whose
+     * create has nothing left to do, {@code true}: the container was created and started by
+     * jrun before the exec, and conmon reads the app's pid from the pid file jrun wrote. Then
+     * conmon is what it is for a detached pod: it waits for the app, forwards SIGTERM, SIGINT
+     * and SIGQUIT to it, writes the exit file, runs {@code jrun cleanup UUID} (exit.json, the
+     * cgroup, --rm) and exits with the app's code. It keeps the pod's lock descriptor until
+     * the app has ended, as a detached pod's conmon does. SIGHUP is ignored from the exec on
+     * (conmon does not forward it, and would die of it), SIGINT until conmon forwards it.
+     *
+     * <p>Returns only when the exec failed, with the reason; the JVM still supervises the app
+     * then, and the caller goes on waiting for it.
+     */
+    static String handOver(Path stateDir, PodStore store, PodLease lease, String name, long appPid, Programs programs)
+            throws IOException {
+        String uuid = lease.uuid();
+        Path dir = lease.dir();
+        if (dir.resolve("attach").toString().length() > SOCKET_PATH_MAX) {
+            return "the state directory's path is too long for conmon's attach socket (" + dir.resolve("attach")
+                    + "): use a shorter --dir";
         }
-        if (failure[0] != null) {
-            throw new IllegalStateException("cannot spawn conmon: " + failure[0].getMessage(), failure[0]);
+        Path noCreate = Stream.of(Path.of("/usr/bin/true"), Path.of("/bin/true")).filter(Files::isExecutable).findFirst()
+                .orElse(null);
+        if (noCreate == null) {
+            return "true(1) is missing from /usr/bin and /bin";
         }
-        return pid[0];
+        Files.createDirectories(store.root().resolve(ConmonRecord.EXITS));
+        Files.writeString(dir.resolve(APP_PID), Long.toString(appPid), StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve(LOG_DRIVER), LogDriver.K8S_FILE.option() + "\n", StandardCharsets.US_ASCII);
+        long self;
+        try {
+            self = Processes.getpid();
+        } catch (ErrnoException e) {
+            return e.getMessage();
+        }
+        List<String> argv = List.of(programs.conmon().toString(), "--sync",
+                "--cid", uuid, "--cuuid", uuid, "--name", name != null ? name : uuid,
+                "--runtime", noCreate.toString(),
+                "--bundle", dir.toString(),
+                "--container-pidfile", dir.resolve(APP_PID).toString(),
+                "--exit-dir", store.root().resolve(ConmonRecord.EXITS).toString(),
+                "--log-path", "k8s-file:" + dir.resolve(LOG),
+                "--full-attach", "--socket-dir-path", dir.toString(),
+                "--log-level", "error",
+                "--exit-command", programs.jrun().toString(),
+                "--exit-command-arg", "--dir", "--exit-command-arg", stateDir.toString(),
+                "--exit-command-arg", "cleanup", "--exit-command-arg", uuid);
+        List<String> env = new ArrayList<>();
+        System.getenv().forEach((k, v) -> {
+            if (!k.startsWith("_OCI_") && !k.equals("NOTIFY_SOCKET")) {
+                env.add(k + "=" + v);
+            }
+        });
+        // conmon's pid file: the pod's supervisor is this pid, which is conmon once exec'd
+        Files.writeString(dir.resolve(ConmonRecord.PID_FILE), Long.toString(self), StandardCharsets.US_ASCII);
+        // the JVM's perf data file would outlive it: it is removed at the JVM's exit, which never comes
+        Files.deleteIfExists(Path.of("/tmp", "hsperfdata_" + System.getProperty("user.name"), Long.toString(self)));
+        System.out.flush();
+        System.err.flush();
+        sun.misc.Signal hup = new sun.misc.Signal("HUP"), interrupt = new sun.misc.Signal("INT");
+        sun.misc.SignalHandler hupBefore = sun.misc.Signal.handle(hup, sun.misc.SignalHandler.SIG_IGN);
+        sun.misc.SignalHandler interruptBefore = sun.misc.Signal.handle(interrupt, sun.misc.SignalHandler.SIG_IGN);
+        int lock = lease.lockDescriptor();
+        Throwable failure = onThreadOutOfCgroupV1("jrun-conmon-exec", () -> {
+            Exec.closeOnExecFrom(3); // nothing of the JVM's leaks into conmon ...
+            Exec.inherit(lock);      // ... but the pod's lock, which conmon keeps until the app has ended
+            throw Exec.execve(argv.getFirst(), argv, env);
+        });
+        sun.misc.Signal.handle(hup, hupBefore);
+        sun.misc.Signal.handle(interrupt, interruptBefore);
+        Files.deleteIfExists(dir.resolve(ConmonRecord.PID_FILE));
+        return "cannot exec conmon " + argv.getFirst() + ": " + failure.getMessage();
     }
 
     /**

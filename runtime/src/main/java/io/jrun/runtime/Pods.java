@@ -156,6 +156,15 @@ public final class Pods {
                 container.cgroup().orElse(null));
     }
 
+    /**
+     * Hands a foreground pod whose app runs to conmon: this process becomes conmon (execve),
+     * which supervises the app to its end and exits with its code; see {@link Conmon#handOver}.
+     * Returns only when that failed, with the reason: this JVM still supervises the pod then.
+     */
+    public String handOverToConmon(RunningPod pod, Conmon.Programs programs) throws IOException {
+        return Conmon.handOver(store.root().getParent(), store, pod.lease(), pod.manifest().name(), pod.pid(), programs);
+    }
+
     /** A pod prepared for its launch: pod.json and config.json written, its lease held. */
     private record Prepared(PodLease lease, Spec spec, PodManifest manifest) {
     }

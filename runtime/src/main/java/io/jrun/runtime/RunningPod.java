@@ -54,6 +54,10 @@ public final class RunningPod {
         return container;
     }
 
+    PodLease lease() {
+        return lease;
+    }
+
     /** Sends {@code signal} to the app (pid 1 only gets signals it handles, SIGKILL aside). */
     public void signal(int signal) throws ErrnoException {
         container.signal(signal);

@@ -168,6 +168,211 @@ class ConmonSupervisionTest {
         assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(125);
     }
 
+    // ---------------------------------------------------------------- a foreground run under conmon
+
+    @Test
+    void aForegroundRunUnderConmonPrintsTheAppsOutputAndExitsWithItsCode() throws Exception {
+        JrunCli.Result run = jrun.run("run", "--supervisor=conmon", "--name", "fg-seven", busybox, "sh", "-c",
+                "echo out; echo err >&2; exit 7");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(7);
+        assertThat(run.stdout()).isEqualTo("out\n");
+        assertThat(run.stderr()).isEqualTo("err\n");
+        // conmon's exit command has recorded the exit before conmon, that is jrun run, ended
+        assertThat(ok("status", "fg-seven").stdout()).contains("state=exited\n", "exit-code=7\n", "reason=exited\n");
+        ok("rm", "fg-seven");
+
+        JrunCli.Result removed = jrun.run("run", "--supervisor=conmon", "--rm", busybox, "sh", "-c", "exit 3");
+        assertThat(removed.exitCode()).as(removed.toString()).isEqualTo(3);
+        assertThat(entries(state.resolve("pods/run"))).as("pods after --rm").isEmpty();
+    }
+
+    @Test
+    void aForegroundRunUnderConmonKeepsNoJvmAndSigtermReachesTheApp() throws Exception {
+        Path out = state.resolve("fg-out.txt");
+        Process run = jrun.command("run", "--supervisor=conmon", "--name", "fg-term", busybox, "sh", "-c",
+                        "trap 'echo got TERM; exit 42' TERM; echo ready; while true; do sleep 0.1; done")
+                .redirectOutput(out.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try {
+            awaitLine(out, "ready", run);
+            long foreground = run.pid();
+            awaitConmon(run); // the app runs (and prints) from before the hand-over
+            List<String> tree = processTree(foreground);
+            assertThat(tree).as("the foreground command's process tree: conmon, the app and the app's children")
+                    .noneMatch(p -> p.contains(" java ") || p.endsWith("/java"));
+            assertThat(tree.getFirst()).endsWith(" conmon /usr/bin/conmon");
+            List<String> open = new java.util.ArrayList<>();
+            try (var fds = Files.list(Path.of("/proc/" + foreground + "/fd"))) {
+                for (Path fd : fds.toList()) {
+                    open.add(Files.readSymbolicLink(fd).toString());
+                }
+            }
+            assertThat(open).as("what conmon has open: nothing the JVM had but the pod's lock (its directory)")
+                    .noneMatch(f -> f.endsWith(".jar") || f.contains("/lib/modules") || f.contains("/jvm/"));
+            String uuid = ok("status", "fg-term").stdout().lines().filter(l -> l.startsWith("uuid="))
+                    .findFirst().orElseThrow().substring("uuid=".length());
+            long app = JSON.readTree(state.resolve("pods/run").resolve(uuid).resolve("pid.json").toFile()).get("pid").asLong();
+            assertThat(ProcessHandle.of(app).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .as("the app's parent").contains(foreground);
+            assertThat(status("fg-term", "state")).isEqualTo("running");
+
+            run.destroy(); // SIGTERM to the foreground process, as systemctl stop or kill sends it
+            assertThat(run.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).as("jrun run ends after SIGTERM").isTrue();
+            assertThat(run.exitValue()).as(Files.readString(out)).isEqualTo(42);
+            assertThat(Files.readString(out)).isEqualTo("ready\ngot TERM\n");
+            assertThat(ok("status", "fg-term").stdout()).contains("state=exited\n", "exit-code=42\n");
+            ok("rm", "fg-term");
+        } finally {
+            run.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theConfiguredDefaultSupervisorIsHonouredAndTheFlagOverridesIt() throws Exception {
+        Path config = state.resolve("jrun.conf");
+        Files.writeString(config, "# the system's choice\n\nsupervisor = conmon\n");
+        JrunCli configured = jrun.withEnv(java.util.Map.of("JRUN_CONFIG", config.toString()));
+        Path out = state.resolve("fg-default.txt");
+        for (String flag : new String[] {null, "--supervisor=jrun"}) {
+            List<String> args = new java.util.ArrayList<>(List.of("run", "--name", "fg-default"));
+            if (flag != null) {
+                args.add(flag);
+            }
+            args.addAll(List.of(busybox, "sh", "-c", "echo ready; exec sleep 600"));
+            Process run = configured.command(args.toArray(String[]::new)).redirectOutput(out.toFile())
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            try {
+                awaitLine(out, "ready", run);
+                if (flag == null) {
+                    awaitConmon(run);
+                } else {
+                    assertThat(comm(run.pid())).as("the foreground process with " + flag).isEqualTo("java");
+                }
+                ok("stop", "-t", "0", "fg-default");
+                assertThat(run.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+                assertThat(run.exitValue()).isEqualTo(137);
+                ok("rm", "fg-default");
+            } finally {
+                run.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
+    void aBadConfigFileIsOneLineAndExit125WithNothingMade() throws Exception {
+        Path config = state.resolve("bad.conf");
+        for (String[] bad : new String[][] {
+                {"supervisor = conmon\nsupervise = jrun\n", ":2: unknown key 'supervise': remove it"},
+                {"supervisor = podman\n", ":1: supervisor 'podman' is not jrun or conmon"},
+                {"supervisor conmon\n", ":1: 'supervisor conmon' is not key = value"},
+                {"supervisor = jrun\nsupervisor = conmon\n", ":2: key 'supervisor' is given twice"}}) {
+            Files.writeString(config, bad[0]);
+            JrunCli.Result run = jrun.withEnv(java.util.Map.of("JRUN_CONFIG", config.toString()))
+                    .run("run", "--rm", busybox, "true");
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(125);
+            assertThat(run.stderr()).as(bad[0]).startsWith("jrun: " + config + bad[1]).hasLineCount(1);
+        }
+        JrunCli.Result missing = jrun.withEnv(java.util.Map.of("JRUN_CONFIG", state.resolve("none.conf").toString()))
+                .run("run", "--rm", busybox, "true");
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(125);
+        assertThat(missing.stderr()).startsWith("jrun: JRUN_CONFIG names " + state.resolve("none.conf")).hasLineCount(1);
+        assertThat(entries(state.resolve("pods/run"))).as("pods made").isEmpty();
+        assertThat(entries(state.resolve("pods/prepare"))).as("pods made").isEmpty();
+    }
+
+    @Test
+    void combinationsConmonCannotSuperviseAreRefusedInOneLine() throws Exception {
+        for (String[] refused : new String[][] {
+                {"--supervisor=podman", "jrun: invalid --supervisor 'podman': use jrun or conmon"},
+                {"--supervisor=conmon -t", "jrun: --supervisor=conmon with -t: conmon cannot relay"},
+                {"--supervisor=jrun -d", "jrun: --supervisor=jrun with -d: conmon supervises every detached pod"}}) {
+            List<String> args = new java.util.ArrayList<>(List.of("run", "--rm"));
+            args.addAll(List.of(refused[0].split(" ")));
+            args.addAll(List.of(busybox, "true"));
+            JrunCli.Result run = jrun.run(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(125);
+            assertThat(run.stderr()).as(refused[0]).startsWith(refused[1]).hasLineCount(1);
+        }
+        // an image whose StopSignal is not SIGTERM: conmon would pass SIGTERM on as it is
+        Path layout = state.resolve("quit-layout");
+        Tools.check(List.of("cp", "-a", io.jrun.nativetests.harness.TestImages.layout("busybox").toString(), layout.toString()), 60);
+        Tools.check(List.of("umoci", "config", "--image", layout + ":latest", "--tag", "quit", "--config.stopsignal", "SIGQUIT"), 60);
+        String quit = "oci:" + layout + ":quit";
+        JrunCli.Result run = jrun.run("run", "--rm", "--supervisor=conmon", quit, "true");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(125);
+        assertThat(run.stderr()).startsWith("jrun: image " + quit + " stops with SIGQUIT, and conmon passes the SIGTERM")
+                .hasLineCount(1);
+        assertThat(entries(state.resolve("pods/run"))).as("pods made").isEmpty();
+        // the configured default leaves such an image to jrun, which sends SIGQUIT for SIGTERM
+        Path config = state.resolve("conmon.conf");
+        Files.writeString(config, "supervisor = conmon\n");
+        JrunCli.Result byDefault = jrun.withEnv(java.util.Map.of("JRUN_CONFIG", config.toString()))
+                .run("run", "--rm", quit, "sh", "-c", "echo under jrun");
+        assertThat(byDefault.exitCode()).as(byDefault.toString()).isZero();
+        assertThat(byDefault.stdout()).isEqualTo("under jrun\n");
+        ok("image", "rm", quit);
+    }
+
+    private interface Check {
+        boolean met() throws IOException;
+    }
+
+    /** Waits until {@code check} is met, or fails when {@code process} (jrun run) ended first or never met it. */
+    private static void await(Process process, String what, Check check) throws Exception {
+        for (int i = 0; i < 1200 && process.isAlive(); i++) {
+            if (check.met()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("jrun run never " + what + " (alive: " + process.isAlive() + ")");
+    }
+
+    /** Waits until {@code file} has the line {@code line}. */
+    private static void awaitLine(Path file, String line, Process process) throws Exception {
+        try {
+            await(process, "printed " + line, () -> Files.readAllLines(file).contains(line));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ":\n" + Files.readString(file), e);
+        }
+    }
+
+    /** Waits until the foreground jrun process has become conmon. */
+    private static void awaitConmon(Process process) throws Exception {
+        await(process, "became conmon", () -> comm(process.pid()).equals("conmon"));
+    }
+
+    /** {@code root} and its descendants, from /proc: "PID COMM EXE" each. */
+    private static List<String> processTree(long root) throws IOException {
+        java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    long ppid = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+                    children.computeIfAbsent(ppid, k -> new java.util.ArrayList<>()).add(Long.parseLong(p.getFileName().toString()));
+                } catch (IOException | RuntimeException gone) {
+                    // ended meanwhile
+                }
+            }
+        }
+        List<String> tree = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            long pid = todo.pop();
+            String exe;
+            try {
+                exe = Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString();
+            } catch (IOException e) {
+                exe = "?";
+            }
+            tree.add(pid + " " + comm(pid) + " " + exe);
+            todo.addAll(children.getOrDefault(pid, List.of()));
+        }
+        return tree;
+    }
+
     private static void waitForLog(String uuid, String text) throws Exception {
         for (int i = 0; i < 600; i++) {
             if (ok("logs", uuid).stdout().equals(text)) {

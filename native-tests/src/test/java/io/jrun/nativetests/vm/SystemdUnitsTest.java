@@ -192,6 +192,55 @@ class SystemdUnitsTest {
         assertThat(jrun.run("status", "vm-conmon").exitCode()).as("--rm: conmon's exit command removed the pod").isEqualTo(125);
     }
 
+    /**
+     * A foreground jrun run --supervisor=conmon in a Type=notify unit: jrun sends READY=1 as the
+     * main process, then becomes conmon in the same process, so the main pid stays and no JVM
+     * stays; systemctl stop's SIGTERM (KillMode=mixed: to the main process only) reaches the app
+     * through conmon, and the unit ends with the app's code; the app's output is the journal's.
+     */
+    @Test
+    void aForegroundRunUnderConmonKeepsItsMainPidLosesItsJvmAndEndsWithTheAppsCode(@TempDir Path dir) throws Exception {
+        Path app = Files.writeString(dir.resolve("app.sh"), """
+                trap 'echo stopping-on-term; exit 7' TERM
+                echo hello-fg-conmon; echo err-fg-conmon >&2
+                while :; do sleep 0.2; done
+                """);
+        String unit = "jrun-vm-fg-conmon.service";
+        unit(unit, """
+                [Service]
+                Type=notify
+                Delegate=yes
+                KillMode=mixed
+                TimeoutStartSec=300
+                TimeoutStopSec=300
+                ExecStart=%s
+                """.formatted(jrunCommand("run", "--supervisor=conmon", "--rm", "--name", "vm-fg-conmon",
+                        "-v", app + ":/app.sh:ro", busybox, "sh", "/app.sh")));
+        startOrExplain(unit); // returns once READY=1 has come, from the JVM
+        assertThat(show(unit, "ActiveState")).isEqualTo("active");
+        String main = show(unit, "MainPID");
+        String appPid = show(unit, "StatusText").replaceAll(".* app pid ", "");
+        Path unitCgroup = Path.of("/sys/fs/cgroup/system.slice", unit);
+        List<String> left = javaProcessesIn(unitCgroup);
+        for (int i = 0; i < 600 && !left.isEmpty(); i++) { // the JVM execs conmon right after READY=1
+            Thread.sleep(500);
+            left = javaProcessesIn(unitCgroup);
+        }
+        assertThat(left).as("JVMs in the unit while it runs").isEmpty();
+        assertThat(show(unit, "MainPID")).as("the main process stays the same pid").isEqualTo(main);
+        assertThat(Files.readString(Path.of("/proc", main, "comm")).strip()).as("the unit's main process").isEqualTo("conmon");
+        assertThat(Files.readString(Path.of("/proc", appPid, "stat")).replaceAll(".*\\) . ([0-9]+) .*", "$1").strip())
+                .as("the app's parent").isEqualTo(main);
+
+        Tools.check(List.of("systemctl", "stop", unit), 300);
+        assertThat(show(unit, "ExecMainPID")).isEqualTo(main);
+        assertThat(show(unit, "ExecMainCode")).as("ExecMainCode: CLD_EXITED").isEqualTo("1");
+        assertThat(show(unit, "ExecMainStatus")).as("conmon exits with the app's code").isEqualTo("7");
+        assertThat(journal(unit)).contains("hello-fg-conmon", "err-fg-conmon", "stopping-on-term");
+        assertThat(unitCgroup).doesNotExist();
+        assertThat(jrun.run("status", "vm-fg-conmon").exitCode()).as("--rm: conmon's exit command removed the pod").isEqualTo(125);
+    }
+
     /** The pids in a cgroup and its descendants whose command is java. */
     private static List<String> javaProcessesIn(Path cgroup) throws IOException {
         List<String> java = new ArrayList<>();
