@@ -176,8 +176,7 @@ final class RunCommand implements Callable<Integer> {
     private static final List<String> APP_ONLY = List.of("-e", "--env-file", "-w", "-u", "--entrypoint", "-v", "--tmpfs",
             "--read-only", "-t", "-i");
     /** Pod options a pod of several apps does not take yet. */
-    private static final List<String> NOT_FOR_PODS = List.of("-m", "--memory-swap", "--cpus", "--cpu-weight",
-            "--pids-limit", "--io-weight", "--cpuset-cpus", "--cgroup-parent", "--sd-notify");
+    private static final List<String> NOT_FOR_PODS = List.of("--sd-notify");
 
     /**
      * {@code jrun run [pod options] IMG1 [app options] [-- args] --- IMG2 [app options] [-- args] …}:
@@ -210,14 +209,14 @@ final class RunCommand implements Callable<Integer> {
             apps.add(AppOptions.parse(parts.get(i), i == 0 ? image : null, template));
         }
         PodRequest.Builder pod = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
-                .removeOnExit(remove);
+                .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent);
         for (AppRequest app : apps) {
             pod.app(app);
         }
         PodRequest checked = pod.build(); // every app checked before anything is fetched or made
         Pods pods = Pods.open(root.dir);
         PodRequest.Builder fetched = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
-                .removeOnExit(remove);
+                .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent);
         for (AppRequest app : checked.apps()) {
             String stored = ensureImage(pods.images(), pullPolicy, app.process().image());
             fetched.app(AppRequest.builder(app.name(), app.process().withImage(stored)).init(app.init())
