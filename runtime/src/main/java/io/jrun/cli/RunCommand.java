@@ -60,6 +60,7 @@ final class RunCommand implements Callable<Integer> {
     private boolean tty;
     private List<String> securityOpts = new ArrayList<>();
     private boolean detach;
+    private boolean sharePid;
     private List<String> capAdd = new ArrayList<>();
     private List<String> capDrop = new ArrayList<>();
     private boolean privileged;
@@ -93,6 +94,9 @@ final class RunCommand implements Callable<Integer> {
                 .description("Name the pod (unique among existing pods).").build());
         spec.addOption(Specs.option(String.class, "NAME", v -> hostname = v, () -> hostname, "--hostname")
                 .description("The container's host name (default: the pod's short ID).").build());
+        spec.addOption(Specs.flag(v -> sharePid = v, () -> sharePid, "--share-pid")
+                .description("In a pod of several apps, let the apps share one pid namespace, held by a pause process"
+                        + " (catatonit): each app sees and may signal the others' processes.").build());
         spec.addOption(Specs.repeatable("SRC:DST[:ro]", v -> volumes = v, () -> volumes, "-v", "--volume")
                 .description("Bind-mount a host path (repeatable).").build());
         spec.addOption(Specs.repeatable("DST[:OPTIONS]", v -> tmpfs = v, () -> tmpfs, "--tmpfs")
@@ -139,6 +143,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (command.contains(AppOptions.SEPARATOR)) {
             return runPod();
+        }
+        if (sharePid) {
+            throw new IllegalArgumentException("--share-pid is for a pod of several apps (IMG1 … --- IMG2 …):"
+                    + " one app has its pid namespace to itself; drop --share-pid");
         }
         // every argument is checked before anything is created or fetched
         RunRequest request = request();
@@ -209,14 +217,14 @@ final class RunCommand implements Callable<Integer> {
             apps.add(AppOptions.parse(parts.get(i), i == 0 ? image : null, template));
         }
         PodRequest.Builder pod = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
-                .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent);
+                .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent).sharePid(sharePid);
         for (AppRequest app : apps) {
             pod.app(app);
         }
         PodRequest checked = pod.build(); // every app checked before anything is fetched or made
         Pods pods = Pods.open(root.dir);
         PodRequest.Builder fetched = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
-                .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent);
+                .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent).sharePid(sharePid);
         for (AppRequest app : checked.apps()) {
             String stored = ensureImage(pods.images(), pullPolicy, app.process().image());
             fetched.app(AppRequest.builder(app.name(), app.process().withImage(stored)).init(app.init())

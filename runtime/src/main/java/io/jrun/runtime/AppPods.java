@@ -1,10 +1,12 @@
 package io.jrun.runtime;
 
 import io.jrun.linux.Uuids;
+import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.launch.LaunchException;
 import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.pod.AppPodRecord;
 import io.jrun.runtime.pod.AppPodStore;
+import io.jrun.runtime.pod.PodPause;
 import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodVolumes;
 import io.jrun.runtime.pod.SharedNamespaces;
@@ -14,6 +16,7 @@ import io.jrun.runtime.prepare.RunRequest;
 import io.jrun.runtime.spec.Namespace;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,19 +72,24 @@ public final class AppPods {
         String uuid = Uuids.random().toString();
         String hostname = request.hostname() != null ? request.hostname() : Pods.defaultHostname(request.network(), uuid);
         Pods.checkHostname(hostname);
+        Path catatonit = request.sharePid() ? PodPause.catatonit() : null; // before anything is made
         List<AppPodRecord.App> apps = request.apps().stream()
                 .map(a -> new AppPodRecord.App(a.name(), a.init(), a.restart().toString(), null, 0)).toList();
         AppPodStore.Lease lease = store.create(new AppPodRecord(uuid, request.name(), hostname,
                 request.network().name().toLowerCase(java.util.Locale.ROOT), Instant.now(), apps, null));
         try {
             created.accept(uuid);
-            AppPodCgroup.create(lease.record().dir(), uuid, request);
+            Optional<PodCgroup> cgroup = AppPodCgroup.create(lease.record().dir(), uuid, request);
             PodVolumes.create(lease.record().dir(), request.volumes());
-            List<Namespace> shared = SharedNamespaces.create(lease.namespaces(), hostname, request.network() == Network.HOST);
-            return new Made(lease, shared);
+            List<Namespace> shared = new ArrayList<>(SharedNamespaces.create(lease.namespaces(), hostname,
+                    request.network() == Network.HOST));
+            if (catatonit != null) {
+                shared.add(PodPause.start(lease.namespaces(), catatonit, cgroup.map(PodCgroup::dir)));
+            }
+            return new Made(lease, List.copyOf(shared));
         } catch (LaunchException | IOException | RuntimeException e) {
             lease.close();
-            store.remove(lease.record()); // its cgroup too
+            store.remove(lease.record()); // its cgroup and namespaces too
             throw e;
         }
     }

@@ -16,9 +16,10 @@ import java.util.Set;
  *
  * <p>The pod owns what its apps share: the network, IPC and UTS namespaces (held as
  * bind-mounted nsfs files under the pod's directory, no process resident, see
- * {@link SharedNamespaces}), the host name every app sees, its cgroup (the parent of its apps',
- * see {@link AppPodCgroup}), the name and the lifecycle. Each {@link AppRequest} owns its root
- * file system, mount and pid namespaces, process, cgroup (a child of the pod's),
+ * {@link SharedNamespaces}), with {@code sharePid} a pid namespace too (held by a pause
+ * process), the host name every app sees, its cgroup (the parent of its apps', see
+ * {@link AppPodCgroup}), the name and the lifecycle. Each {@link AppRequest} owns its root file
+ * system, mount namespace, pid namespace (unless shared), process, cgroup (a child of the pod's),
  * supervisor, log and exit status: it runs as one unit of the pod store (named
  * {@code POD.APP} when the pod has a name), with every default, the device policy and the
  * seccomp filter of a one-app run.
@@ -42,9 +43,11 @@ import java.util.Set;
  *                     the first image), on the pod's cgroup, which every app's cgroup is a child of: they bind
  *                     the apps together, each app's own limits ({@link AppRequest#process()}) bind it alone
  * @param cgroupParent the cgroup the pod's cgroup is made in ({@code --cgroup-parent}), or null for the default
+ * @param sharePid     the apps share one pid namespace ({@code --share-pid}), held by the pod's pause process
+ *                     ({@link io.jrun.runtime.pod.PodPause}): each app sees the others' processes and may signal them
  */
 public record PodRequest(String name, String hostname, Network network, boolean removeOnExit, List<AppRequest> apps,
-                         List<PodVolume> volumes, CgroupLimits limits, String cgroupParent) {
+                         List<PodVolume> volumes, CgroupLimits limits, String cgroupParent, boolean sharePid) {
     public PodRequest {
         limits = limits == null ? CgroupLimits.NONE : limits;
         network = network == null ? Network.NONE : network;
@@ -113,6 +116,7 @@ public record PodRequest(String name, String hostname, Network network, boolean 
         private final List<PodVolume> volumes = new ArrayList<>();
         private CgroupLimits limits = CgroupLimits.NONE;
         private String cgroupParent;
+        private boolean sharePid;
 
         private Builder() {
         }
@@ -157,8 +161,13 @@ public record PodRequest(String name, String hostname, Network network, boolean 
             return this;
         }
 
+        public Builder sharePid(boolean v) {
+            sharePid = v;
+            return this;
+        }
+
         public PodRequest build() {
-            return new PodRequest(name, hostname, network, removeOnExit, apps, volumes, limits, cgroupParent);
+            return new PodRequest(name, hostname, network, removeOnExit, apps, volumes, limits, cgroupParent, sharePid);
         }
     }
 }

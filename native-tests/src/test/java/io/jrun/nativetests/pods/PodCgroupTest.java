@@ -2,6 +2,7 @@ package io.jrun.nativetests.pods;
 
 import io.jrun.nativetests.fetch.JrunCli;
 import io.jrun.nativetests.harness.HostLeftAsItWas;
+import io.jrun.runtime.cgroup.Cgroup2;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -44,7 +44,7 @@ class PodCgroupTest {
 
     @BeforeAll
     static void image() throws Exception {
-        hierarchy = cgroup2Mount().orElseThrow(() -> new AssertionError(
+        hierarchy = Cgroup2.find().map(Cgroup2::mountPoint).orElseThrow(() -> new AssertionError(
                 "this test needs a cgroup2 mount (jrun's pods get their cgroups there), and /proc/self/mountinfo has none"));
         plainJrun = new JrunCli(state);
         busybox = plainJrun.fetchBusybox();
@@ -88,7 +88,7 @@ class PodCgroupTest {
         String v = shared + ":/shared";
         String uuid = ok("run", "-d", "--name", "tree", busybox, "--app-name", "a", "-v", v, "--", "sh", "-c", waiting("a"),
                 "---", busybox, "--app-name", "b", "-v", v, "--", "sh", "-c", waiting("b")).stdout().strip();
-        awaitFiles(shared.resolve("a"), shared.resolve("b"));
+        PodCli.awaitFiles(shared.resolve("a"), shared.resolve("b"));
         Path pod = parent.resolve("pod-" + uuid);
         assertThat(status("tree", "cgroup")).isEqualTo(pod.toString());
         assertThat(Files.readAllLines(pod.resolve("cgroup.procs"))).as("the pod's cgroup holds no process itself").isEmpty();
@@ -135,7 +135,7 @@ class PodCgroupTest {
         Process supervisor = jrun.command("run", "--name", "killed", busybox, "--app-name", "a", "-v", v, "--", "sh", "-c",
                         waiting("a"), "---", busybox, "--app-name", "b", "-v", v, "--", "sh", "-c", waiting("b"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        awaitFiles(shared.resolve("a"), shared.resolve("b"));
+        PodCli.awaitFiles(shared.resolve("a"), shared.resolve("b"));
         Path pod = parent.resolve("pod-" + status("killed", "uuid"));
         // a process somewhere in the pod's subtree that no app's unit records: gc must find it too
         Path stray = Files.createDirectory(pod.resolve("stray"));
@@ -179,24 +179,5 @@ class PodCgroupTest {
         try (Stream<Path> s = Files.list(cgroup)) {
             return s.filter(Files::isDirectory).toList();
         }
-    }
-
-    private static void awaitFiles(Path... files) throws InterruptedException {
-        for (Path f : files) {
-            for (int i = 0; i < 6000 && !Files.exists(f); i++) {
-                Thread.sleep(10);
-            }
-            assertThat(f).as("written by the app").exists();
-        }
-    }
-
-    static Optional<Path> cgroup2Mount() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] halves = line.split(" - ", 2);
-            if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
-                return Optional.of(Path.of(halves[0].split(" ")[4]));
-            }
-        }
-        return Optional.empty();
     }
 }
