@@ -21,6 +21,7 @@ final class AppOptions {
     static final String SEPARATOR = "---";
     final CommandSpec spec;
     private final EnvFlags envFlags = new EnvFlags();
+    private final CgroupOptions limits = new CgroupOptions();
     private final boolean withImage;
     private List<String> positionals = new ArrayList<>();
     private String appName;
@@ -54,6 +55,7 @@ final class AppOptions {
         spec.addOption(Specs.flag(v -> readOnly = v, () -> readOnly, "--read-only").build());
         spec.addOption(Specs.flag(v -> init = v, () -> init, "--init-app").build());
         spec.addOption(Specs.option(String.class, "no|on-failure[:N]|always", v -> restart = v, () -> restart, "--restart").build());
+        limits.addLimitsTo(spec); // the app's own cgroup's; the pod's are given before the first image
     }
 
     /**
@@ -68,7 +70,8 @@ final class AppOptions {
             cli.parseArgs(tokens.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage() + " (in the app " + String.join(" ", tokens)
-                    + "; app options: --app-name, -e, --env-file, -u, -w, --entrypoint, -v, --tmpfs, --read-only, --init-app, --restart)");
+                    + "; app options: --app-name, -e, --env-file, -u, -w, --entrypoint, -v, --tmpfs, --read-only, --init-app,"
+                    + " --restart, -m, --memory-swap, --cpus, --cpu-weight, --pids-limit, --io-weight, --cpuset-cpus)");
         }
         return app.request(firstImage, template);
     }
@@ -92,7 +95,8 @@ final class AppOptions {
         RunCommand.addMounts(volumes, tmpfs, mounts, mountArgs);
         RunRequest process = RunRequest.builder(image).command(args).entrypoint(entrypoint).env(envFlags.entries())
                 .workingDir(workingDir).user(user).mounts(mounts, mountArgs).readOnly(readOnly)
-                .seccomp(template.seccomp()).security(template.security()).devices(template.devices()).build();
+                .seccomp(template.seccomp()).security(template.security()).devices(template.devices())
+                .limits(limits.limits()).build();
         String name = appName != null ? appName : defaultName(image);
         return AppRequest.builder(name, process).init(init).restart(RestartPolicy.parse(restart)).build();
     }

@@ -15,6 +15,15 @@ final class CgroupOptions {
     String cgroupParent;
 
     void addTo(CommandSpec spec) {
+        addLimitsTo(spec);
+        spec.addOption(Specs.option(String.class, "PATH", v -> cgroupParent = v, () -> cgroupParent, "--cgroup-parent")
+                .description("The cgroup (a path in the cgroup v2 hierarchy) the pod's"
+                        + " cgroup is made in; default: $JRUN_CGROUP_PARENT, else the delegated systemd unit jrun runs in, else /jrun.slice.")
+                .build());
+    }
+
+    /** The limits alone: an app of a pod of several apps takes them after its IMAGE, for its own cgroup. */
+    void addLimitsTo(CommandSpec spec) {
         spec.addOption(Specs.option(String.class, "BYTES", v -> memory = v, () -> memory, "-m", "--memory")
                 .description("Memory limit (memory.max), e.g. 512m or 2g (units b, k, m, g).").build());
         spec.addOption(Specs.option(String.class, "BYTES", v -> memorySwap = v, () -> memorySwap, "--memory-swap")
@@ -29,10 +38,6 @@ final class CgroupOptions {
                 .description("Relative block I/O share (io.weight; default 100).").build());
         spec.addOption(Specs.option(String.class, "LIST", v -> cpusetCpus = v, () -> cpusetCpus, "--cpuset-cpus")
                 .description("CPUs the app may run on (cpuset.cpus), e.g. 0-1,3.").build());
-        spec.addOption(Specs.option(String.class, "PATH", v -> cgroupParent = v, () -> cgroupParent, "--cgroup-parent")
-                .description("The cgroup (a path in the cgroup v2 hierarchy) the pod's"
-                        + " cgroup is made in; default: $JRUN_CGROUP_PARENT, else the delegated systemd unit jrun runs in, else /jrun.slice.")
-                .build());
     }
 
     CgroupLimits limits() {

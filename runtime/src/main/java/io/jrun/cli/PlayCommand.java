@@ -86,7 +86,7 @@ final class PlayCommand implements Callable<Integer> {
         }
         Pods pods = Pods.open(root.dir);
         PodRequest.Builder fetched = PodRequest.builder().name(request.name()).hostname(request.hostname())
-                .network(request.network());
+                .network(request.network()).sharePid(request.sharePid());
         request.volumes().forEach(fetched::volume);
         for (AppRequest app : request.apps()) {
             KubeContainer container = manifest.apps().stream().filter(c -> c.name().equals(app.name())).findFirst().orElseThrow();

@@ -60,6 +60,7 @@ final class RunCommand implements Callable<Integer> {
     private boolean tty;
     private List<String> securityOpts = new ArrayList<>();
     private boolean detach;
+    private boolean sharePid;
     private List<String> capAdd = new ArrayList<>();
     private List<String> capDrop = new ArrayList<>();
     private boolean privileged;
@@ -94,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
                 .description("Name the pod (unique among existing pods).").build());
         spec.addOption(Specs.option(String.class, "NAME", v -> hostname = v, () -> hostname, "--hostname")
                 .description("The container's host name (default: the pod's short ID).").build());
+        spec.addOption(Specs.flag(v -> sharePid = v, () -> sharePid, "--share-pid")
+                .description("In a pod of several apps, let the apps share one pid namespace, held by a pause process"
+                        + " (catatonit): each app sees and may signal the others' processes.").build());
         spec.addOption(Specs.repeatable("SRC:DST[:ro]", v -> volumes = v, () -> volumes, "-v", "--volume")
                 .description("Bind-mount a host path (repeatable).").build());
         spec.addOption(Specs.repeatable("DST[:OPTIONS]", v -> tmpfs = v, () -> tmpfs, "--tmpfs")
@@ -144,6 +148,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (command.contains(AppOptions.SEPARATOR)) {
             return runPod();
+        }
+        if (sharePid) {
+            throw new IllegalArgumentException("--share-pid is for a pod of several apps (IMG1 … --- IMG2 …):"
+                    + " one app has its pid namespace to itself; drop --share-pid");
         }
         // every argument is checked before anything is created or fetched
         RunRequest request = request();
@@ -235,8 +243,7 @@ final class RunCommand implements Callable<Integer> {
     private static final List<String> APP_ONLY = List.of("-e", "--env-file", "-w", "-u", "--entrypoint", "-v", "--tmpfs",
             "--read-only", "-t", "-i");
     /** Pod options a pod of several apps does not take yet. */
-    private static final List<String> NOT_FOR_PODS = List.of("-m", "--memory-swap", "--cpus", "--cpu-weight",
-            "--pids-limit", "--io-weight", "--cpuset-cpus", "--cgroup-parent", "--sd-notify", "--supervisor");
+    private static final List<String> NOT_FOR_PODS = List.of("--sd-notify", "--supervisor");
 
     /**
      * {@code jrun run [pod options] IMG1 [app options] [-- args] --- IMG2 [app options] [-- args] …}:
@@ -269,14 +276,14 @@ final class RunCommand implements Callable<Integer> {
             apps.add(AppOptions.parse(parts.get(i), i == 0 ? image : null, template));
         }
         PodRequest.Builder pod = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
-                .removeOnExit(remove);
+                .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent).sharePid(sharePid);
         for (AppRequest app : apps) {
             pod.app(app);
         }
         PodRequest checked = pod.build(); // every app checked before anything is fetched or made
         Pods pods = Pods.open(root.dir);
         PodRequest.Builder fetched = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
-                .removeOnExit(remove);
+                .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent).sharePid(sharePid);
         for (AppRequest app : checked.apps()) {
             String stored = ensureImage(pods.images(), pullPolicy, app.process().image());
             fetched.app(AppRequest.builder(app.name(), app.process().withImage(stored)).init(app.init())

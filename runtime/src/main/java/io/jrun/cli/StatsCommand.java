@@ -35,7 +35,12 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long pause = Times.parseDuration(interval).toMillis();
         Pods engine = Pods.open(root.dir);
-        List<String> named = PodViews.findAll(engine, pods).stream().map(PodStatus::uuid).toList();
+        io.jrun.runtime.AppPods appPods = io.jrun.runtime.AppPods.of(engine);
+        List<String> named = new ArrayList<>();
+        for (String name : pods) { // a pod of several apps, or a one-app pod (or one app's unit)
+            var several = appPods.find(name);
+            named.add(several.isPresent() ? several.get().uuid() : engine.find(name).uuid());
+        }
         while (true) {
             List<PodStatus> running = new ArrayList<>();
             for (PodStatus p : engine.list()) {
@@ -44,20 +49,32 @@ final class StatsCommand implements Callable<Integer> {
                 }
             }
             Table table = new Table("UUID", "NAME", "CPU TIME", "MEM USAGE", "PIDS");
+            boolean any = !running.isEmpty();
+            // a pod of several apps: one line from its cgroup (every app together); its apps' units have their own
+            for (var pod : appPods.list()) {
+                if ((named.isEmpty() || named.contains(pod.uuid())) && appPods.phase(pod).equals("running")) {
+                    row(table, pod.uuid(), pod.name(), appPods.usage(pod));
+                    any = true;
+                }
+            }
             for (PodStatus p : running) {
-                CgroupUsage u = engine.usage(p).orElse(new CgroupUsage(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty()));
-                table.row(p.uuid().substring(0, 8), p.name() == null ? "" : p.name(),
-                        u.cpuUsageUsec().isPresent() ? String.format("%.2fs", u.cpuUsageUsec().getAsLong() / 1e6) : "--",
-                        u.memoryCurrent().isPresent() ? Sizes.human(u.memoryCurrent().getAsLong()) : "--",
-                        u.pidsCurrent().isPresent() ? String.valueOf(u.pidsCurrent().getAsLong()) : "--");
+                row(table, p.uuid(), p.name(), engine.usage(p));
             }
             table.print(System.out);
             System.out.flush();
-            if (noStream || running.isEmpty()) {
+            if (noStream || !any) {
                 return 0;
             }
             Thread.sleep(pause);
             System.out.println();
         }
+    }
+
+    private static void row(Table table, String uuid, String name, java.util.Optional<CgroupUsage> usage) {
+        CgroupUsage u = usage.orElse(new CgroupUsage(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty()));
+        table.row(uuid.substring(0, 8), name == null ? "" : name,
+                u.cpuUsageUsec().isPresent() ? String.format("%.2fs", u.cpuUsageUsec().getAsLong() / 1e6) : "--",
+                u.memoryCurrent().isPresent() ? Sizes.human(u.memoryCurrent().getAsLong()) : "--",
+                u.pidsCurrent().isPresent() ? String.valueOf(u.pidsCurrent().getAsLong()) : "--");
     }
 }

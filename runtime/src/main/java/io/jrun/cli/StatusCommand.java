@@ -37,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
         var appPods = io.jrun.runtime.AppPods.of(pods);
         var several = appPods.find(pod);
         if (several.isPresent()) {
-            return showPod(appPods, several.get());
+            return showPod(pods, appPods, several.get());
         }
         PodStatus p = pods.find(pod);
         if (waitForExit) {
@@ -84,11 +84,7 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         b.append("cgroup=").append(cgroup.map(Object::toString).orElse("none")).append('\n');
-        usage.ifPresent(u -> {
-            u.memoryCurrent().ifPresent(v -> b.append("memory.current=").append(v).append('\n'));
-            u.cpuUsageUsec().ifPresent(v -> b.append("cpu.usage_usec=").append(v).append('\n'));
-            u.pidsCurrent().ifPresent(v -> b.append("pids.current=").append(v).append('\n'));
-        });
+        usage.ifPresent(u -> appendUsage(b, u));
         System.out.print(b);
         return 0;
     }
@@ -97,7 +93,7 @@ final class StatusCommand implements Callable<Integer> {
      * A pod of several apps: the pod's lines, then each app's as {@code app.NAME.KEY=VALUE}
      * (its state, init, restart policy and restarts, unit, pid, exit code and reason).
      */
-    private int showPod(io.jrun.runtime.AppPods appPods, io.jrun.runtime.pod.AppPodRecord pod) throws Exception {
+    private int showPod(Pods pods, io.jrun.runtime.AppPods appPods, io.jrun.runtime.pod.AppPodRecord pod) throws Exception {
         if (waitForExit) {
             pod = appPods.awaitExit(pod);
         }
@@ -111,6 +107,7 @@ final class StatusCommand implements Callable<Integer> {
             n.put("network", pod.network());
             n.put("state", phase);
             n.put("created", pod.created().toString());
+            PodViews.addCgroup(n, appPods.cgroup(pod), appPods.usage(pod));
             var list = n.putArray("apps");
             for (var a : apps) {
                 var app = list.addObject();
@@ -120,7 +117,9 @@ final class StatusCommand implements Callable<Integer> {
                 app.put("restarts", a.app().restarts());
                 app.put("appState", a.state());
                 if (a.unit() != null) {
-                    app.set("unit", PodViews.json(a.unit()));
+                    var unit = PodViews.json(a.unit());
+                    PodViews.addCgroup(unit, pods.cgroup(a.unit()), pods.usage(a.unit()));
+                    app.set("unit", unit);
                 } else {
                     app.putNull("unit");
                 }
@@ -137,6 +136,8 @@ final class StatusCommand implements Callable<Integer> {
         b.append("network=").append(pod.network()).append('\n');
         b.append("state=").append(phase).append('\n');
         b.append("apps=").append(String.join(",", apps.stream().map(a -> a.app().name()).toList())).append('\n');
+        b.append("cgroup=").append(appPods.cgroup(pod).map(Object::toString).orElse("none")).append('\n');
+        appPods.usage(pod).ifPresent(u -> appendUsage(b, u));
         for (var a : apps) {
             String key = "app." + a.app().name() + ".";
             b.append(key).append("state=").append(a.state()).append('\n');
@@ -156,6 +157,7 @@ final class StatusCommand implements Callable<Integer> {
             if (u.process() != null) {
                 b.append(key).append("pid=").append(u.process().pid()).append('\n');
             }
+            b.append(key).append("cgroup=").append(pods.cgroup(u).map(Object::toString).orElse("none")).append('\n');
             if (u.exit() != null) {
                 b.append(key).append("exit-code=")
                         .append(u.exit().exitCodeKnown() ? String.valueOf(u.exit().exitCode()) : "unknown").append('\n');
@@ -166,5 +168,11 @@ final class StatusCommand implements Callable<Integer> {
         }
         System.out.print(b);
         return 0;
+    }
+
+    private static void appendUsage(StringBuilder b, io.jrun.runtime.cgroup.CgroupUsage u) {
+        u.memoryCurrent().ifPresent(v -> b.append("memory.current=").append(v).append('\n'));
+        u.cpuUsageUsec().ifPresent(v -> b.append("cpu.usage_usec=").append(v).append('\n'));
+        u.pidsCurrent().ifPresent(v -> b.append("pids.current=").append(v).append('\n'));
     }
 }

@@ -26,12 +26,24 @@ final class TopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Pods pods = Pods.open(root.dir);
-        PodStatus p = pods.find(pod);
-        if (p.state() != PodState.RUNNING) {
-            throw new IllegalStateException("pod " + p.uuid() + " is " + p.state() + ": only a running pod's processes can be shown");
+        io.jrun.runtime.AppPods appPods = io.jrun.runtime.AppPods.of(pods);
+        var several = appPods.find(pod);
+        Path cgroup;
+        if (several.isPresent()) { // every app's processes: the pod's cgroup holds the apps' cgroups
+            var p = several.get();
+            if (!appPods.phase(p).equals("running")) {
+                throw new IllegalStateException("pod " + p.label() + " has exited: only a running pod's processes can be shown");
+            }
+            cgroup = appPods.cgroup(p).orElseThrow(() -> new IllegalStateException("pod " + p.label()
+                    + " has no cgroup of its own (every app --privileged, without limits): its processes cannot be told from jrun's"));
+        } else {
+            PodStatus p = pods.find(pod);
+            if (p.state() != PodState.RUNNING) {
+                throw new IllegalStateException("pod " + p.uuid() + " is " + p.state() + ": only a running pod's processes can be shown");
+            }
+            cgroup = pods.cgroup(p).orElseThrow(() -> new IllegalStateException("pod " + p.uuid()
+                    + " has no cgroup of its own (a --privileged pod without limits): its processes cannot be told from jrun's"));
         }
-        Path cgroup = pods.cgroup(p).orElseThrow(() -> new IllegalStateException("pod " + p.uuid()
-                + " has no cgroup of its own (a --privileged pod without limits): its processes cannot be told from jrun's"));
         Table table = new Table("PID", "HOST PID", "UID", "STATE", "TIME", "COMMAND");
         for (PodProcesses proc : PodProcesses.in(cgroup)) {
             long seconds = proc.cpu().toSeconds();

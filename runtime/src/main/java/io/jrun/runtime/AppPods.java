@@ -1,10 +1,12 @@
 package io.jrun.runtime;
 
 import io.jrun.linux.Uuids;
+import io.jrun.runtime.cgroup.PodCgroup;
 import io.jrun.runtime.launch.LaunchException;
 import io.jrun.runtime.launch.Stdio;
 import io.jrun.runtime.pod.AppPodRecord;
 import io.jrun.runtime.pod.AppPodStore;
+import io.jrun.runtime.pod.PodPause;
 import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodVolumes;
 import io.jrun.runtime.pod.SharedNamespaces;
@@ -14,6 +16,7 @@ import io.jrun.runtime.prepare.RunRequest;
 import io.jrun.runtime.spec.Namespace;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +58,8 @@ public final class AppPods {
      * Makes the pod (its record and shared namespaces) for a run in the foreground; nothing
      * runs yet: {@link RunningAppPod#runToEnd()} runs it. {@code created} learns its UUID.
      */
-    public RunningAppPod prepare(PodRequest request, Stdio stdio, Consumer<String> created) throws IOException {
+    public RunningAppPod prepare(PodRequest request, Stdio stdio, Consumer<String> created)
+            throws LaunchException, IOException {
         Made made = make(request, created);
         return new RunningAppPod(pods, this, store, made.lease(), request, stdio, made.shared());
     }
@@ -64,31 +68,39 @@ public final class AppPods {
     private record Made(AppPodStore.Lease lease, List<Namespace> shared) {
     }
 
-    private Made make(PodRequest request, Consumer<String> created) throws IOException {
+    private Made make(PodRequest request, Consumer<String> created) throws LaunchException, IOException {
         String uuid = Uuids.random().toString();
         String hostname = request.hostname() != null ? request.hostname() : Pods.defaultHostname(request.network(), uuid);
         Pods.checkHostname(hostname);
+        Path catatonit = request.sharePid() ? PodPause.catatonit() : null; // before anything is made
         List<AppPodRecord.App> apps = request.apps().stream()
                 .map(a -> new AppPodRecord.App(a.name(), a.init(), a.restart().toString(), null, 0)).toList();
         AppPodStore.Lease lease = store.create(new AppPodRecord(uuid, request.name(), hostname,
                 request.network().name().toLowerCase(java.util.Locale.ROOT), Instant.now(), apps, null));
         try {
             created.accept(uuid);
+            Optional<PodCgroup> cgroup = AppPodCgroup.create(lease.record().dir(), uuid, request);
             PodVolumes.create(lease.record().dir(), request.volumes());
-            List<Namespace> shared = SharedNamespaces.create(lease.namespaces(), hostname, request.network() == Network.HOST);
-            return new Made(lease, shared);
-        } catch (IOException | RuntimeException e) {
+            List<Namespace> shared = new ArrayList<>(SharedNamespaces.create(lease.namespaces(), hostname,
+                    request.network() == Network.HOST));
+            if (catatonit != null) {
+                shared.add(PodPause.start(lease.namespaces(), catatonit, cgroup.map(PodCgroup::dir)));
+            }
+            return new Made(lease, List.copyOf(shared));
+        } catch (LaunchException | IOException | RuntimeException e) {
             lease.close();
-            store.remove(lease.record());
+            store.remove(lease.record()); // its cgroup and namespaces too
             throw e;
         }
     }
 
     /**
      * What an app of a pod runs as: a request for one unit of the pod store in the pod's
-     * namespaces, with the pod's volumes it mounts bound after its own mounts.
+     * namespaces, its cgroup a child of the pod's ({@link AppPodCgroup}), with the pod's volumes
+     * it mounts bound after its own mounts.
      */
-    static RunRequest unitRequest(PodRequest pod, AppRequest app, AppPodRecord record, List<Namespace> shared) {
+    static RunRequest unitRequest(PodRequest pod, AppRequest app, AppPodRecord record, List<Namespace> shared)
+            throws IOException {
         List<MountSpec> mounts = new ArrayList<>(app.process().mounts());
         List<String> asTyped = new ArrayList<>(app.process().volumeArgs());
         for (PodVolume.Mount m : app.volumeMounts()) {
@@ -96,7 +108,8 @@ public final class AppPods {
             asTyped.add("pod volume " + m.volume() + ":" + m.target() + (m.readOnly() ? ":ro" : ""));
         }
         return app.process().toBuilder().name(pod.name() == null ? null : pod.name() + "." + app.name())
-                .hostname(record.hostname()).network(pod.network()).joinNamespaces(shared).mounts(mounts, asTyped).build();
+                .hostname(record.hostname()).network(pod.network()).joinNamespaces(shared).mounts(mounts, asTyped)
+                .cgroupParent(AppPodCgroup.appParent(record.dir()).orElse(null)).build();
     }
 
     /**
@@ -209,6 +222,22 @@ public final class AppPods {
             }
         }
         return "exited";
+    }
+
+    /** The pod's cgroup directory, the parent of its apps' cgroups, while it exists (until the pod is removed). */
+    public Optional<java.nio.file.Path> cgroup(AppPodRecord pod) throws IOException {
+        return AppPodCgroup.of(pod.dir()).filter(io.jrun.runtime.cgroup.PodCgroup::exists)
+                .map(io.jrun.runtime.cgroup.PodCgroup::dir);
+    }
+
+    /** A running pod's resource use from its cgroup, all its apps together; empty if it has none or has exited. */
+    public Optional<io.jrun.runtime.cgroup.CgroupUsage> usage(AppPodRecord pod) throws IOException {
+        Optional<io.jrun.runtime.cgroup.PodCgroup> cgroup = AppPodCgroup.of(pod.dir())
+                .filter(io.jrun.runtime.cgroup.PodCgroup::exists);
+        if (cgroup.isEmpty() || !phase(pod).equals("running")) {
+            return Optional.empty();
+        }
+        return Optional.of(cgroup.get().usage());
     }
 
     /** One app's unit in the pod store, for jrun logs/enter --app; IllegalArgumentException if it has none yet. */

@@ -42,12 +42,8 @@ public final class KubePods {
      */
     public static PodRequest request(ValidatedPod manifest) {
         KubePod pod = manifest.pod();
-        if (pod.shareProcessNamespace()) {
-            throw refused("spec.shareProcessNamespace", "jrun's pods give each app its own pid namespace:"
-                    + " remove it, or set it to false");
-        }
         PodRequest.Builder request = PodRequest.builder().name(pod.name()).hostname(pod.hostname())
-                .network(pod.hostNetwork() ? Network.HOST : Network.NONE);
+                .network(pod.hostNetwork() ? Network.HOST : Network.NONE).sharePid(pod.shareProcessNamespace());
         for (int i = 0; i < pod.volumes().size(); i++) {
             if (pod.volumes().get(i) instanceof KubeVolume.EmptyDir empty) {
                 if (empty.sizeLimit() != null && !empty.inMemory()) {

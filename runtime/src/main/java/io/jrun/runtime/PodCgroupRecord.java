@@ -110,6 +110,9 @@ final class PodCgroupRecord {
         try (DirectoryStream<Path> children = Files.newDirectoryStream(parent, "pod-*")) {
             for (Path child : children) {
                 String uuid = child.getFileName().toString().substring("pod-".length());
+                if (Files.isDirectory(store.root().resolve("apps").resolve(uuid))) {
+                    continue; // a pod of several apps' own cgroup: removed with the pod (AppPodCgroup)
+                }
                 if (!live.contains(uuid) && store.locate(uuid).map(p -> p.state() != PodState.RUNNING
                         && p.state() != PodState.PREPARING).orElse(true)) {
                     // maybe another --dir's pod: only if empty, and not one being launched right now

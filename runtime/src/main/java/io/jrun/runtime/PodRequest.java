@@ -1,5 +1,6 @@
 package io.jrun.runtime;
 
+import io.jrun.runtime.cgroup.CgroupLimits;
 import io.jrun.runtime.pod.PodStore;
 import io.jrun.runtime.prepare.Network;
 
@@ -15,8 +16,10 @@ import java.util.Set;
  *
  * <p>The pod owns what its apps share: the network, IPC and UTS namespaces (held as
  * bind-mounted nsfs files under the pod's directory, no process resident, see
- * {@link SharedNamespaces}), the host name every app sees, the name and the lifecycle. Each
- * {@link AppRequest} owns its root file system, mount and pid namespaces, process, cgroup,
+ * {@link SharedNamespaces}), with {@code sharePid} a pid namespace too (held by a pause
+ * process), the host name every app sees, its cgroup (the parent of its apps', see
+ * {@link AppPodCgroup}), the name and the lifecycle. Each {@link AppRequest} owns its root file
+ * system, mount namespace, pid namespace (unless shared), process, cgroup (a child of the pod's),
  * supervisor, log and exit status: it runs as one unit of the pod store (named
  * {@code POD.APP} when the pod has a name), with every default, the device policy and the
  * seccomp filter of a one-app run.
@@ -36,10 +39,17 @@ import java.util.Set;
  * @param removeOnExit remove the pod when its apps have exited (foreground only)
  * @param apps         the apps, init apps first in the order they run, then the others in start order
  * @param volumes      the pod's own volumes (emptyDir), which its apps mount by name
+ * @param limits       the pod's cgroup v2 limits ({@code --memory}, {@code --cpus}, {@code --pids-limit}… before
+ *                     the first image), on the pod's cgroup, which every app's cgroup is a child of: they bind
+ *                     the apps together, each app's own limits ({@link AppRequest#process()}) bind it alone
+ * @param cgroupParent the cgroup the pod's cgroup is made in ({@code --cgroup-parent}), or null for the default
+ * @param sharePid     the apps share one pid namespace ({@code --share-pid}), held by the pod's pause process
+ *                     ({@link io.jrun.runtime.pod.PodPause}): each app sees the others' processes and may signal them
  */
 public record PodRequest(String name, String hostname, Network network, boolean removeOnExit, List<AppRequest> apps,
-                         List<PodVolume> volumes) {
+                         List<PodVolume> volumes, CgroupLimits limits, String cgroupParent, boolean sharePid) {
     public PodRequest {
+        limits = limits == null ? CgroupLimits.NONE : limits;
         network = network == null ? Network.NONE : network;
         apps = List.copyOf(apps);
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
@@ -104,6 +114,9 @@ public record PodRequest(String name, String hostname, Network network, boolean 
         private boolean removeOnExit;
         private final List<AppRequest> apps = new ArrayList<>();
         private final List<PodVolume> volumes = new ArrayList<>();
+        private CgroupLimits limits = CgroupLimits.NONE;
+        private String cgroupParent;
+        private boolean sharePid;
 
         private Builder() {
         }
@@ -138,8 +151,23 @@ public record PodRequest(String name, String hostname, Network network, boolean 
             return this;
         }
 
+        public Builder limits(CgroupLimits v) {
+            limits = v;
+            return this;
+        }
+
+        public Builder cgroupParent(String v) {
+            cgroupParent = v;
+            return this;
+        }
+
+        public Builder sharePid(boolean v) {
+            sharePid = v;
+            return this;
+        }
+
         public PodRequest build() {
-            return new PodRequest(name, hostname, network, removeOnExit, apps, volumes);
+            return new PodRequest(name, hostname, network, removeOnExit, apps, volumes, limits, cgroupParent, sharePid);
         }
     }
 }

@@ -182,12 +182,17 @@ class KubePodsTest {
     }
 
     @Test
+    void shareProcessNamespaceIsJrunsSharePid() throws Exception {
+        assertThat(request(WEB.replace("  hostname: web-1", "  hostname: web-1\n  shareProcessNamespace: true")).sharePid())
+                .isTrue();
+        assertThat(request(WEB).sharePid()).isFalse();
+    }
+
+    @Test
     void whatTheEngineCannotDoIsRefusedByItsField() {
         assertThat(refusal(WEB.replace("    - containerPort: 8080", "    - containerPort: 8080\n      hostPort: 8080")))
                 .isEqualTo("spec.containers[0].ports[0].hostPort: publishing ports needs CNI networking, not yet in jrun:"
                         + " remove hostPort (the pod's apps reach each other on localhost), or use hostNetwork: true");
-        assertThat(refusal(WEB.replace("  hostname: web-1", "  hostname: web-1\n  shareProcessNamespace: true")))
-                .startsWith("spec.shareProcessNamespace: ");
         assertThat(refusal(WEB.replace("      medium: Memory\n", "")))
                 .startsWith("spec.volumes[0].emptyDir.sizeLimit: jrun cannot limit a directory's size");
         assertThat(refusal(WEB.replace("      runAsUser: 1000\n", "")))

@@ -218,7 +218,7 @@ class MultiAppPodTest {
                 "trap 'exit 0' TERM; touch /shared/a; while :; do sleep 0.1; done", "---", busybox, "--app-name", "b", "-v", v, "--", "sh", "-c",
                 "trap 'exit 0' TERM; touch /shared/b; while :; do sleep 0.1; done")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        awaitFiles(shared.resolve("a"), shared.resolve("b"));
+        PodCli.awaitFiles(shared.resolve("a"), shared.resolve("b"));
         assertThat(nsMounts()).hasSize(3);
         supervisor.destroyForcibly().waitFor();
         assertThat(status("killed", "app.a.state")).contains("abandoned");
@@ -235,7 +235,7 @@ class MultiAppPodTest {
         ok("run", "-d", "--name", "orphans", busybox, "--app-name", "a", "-v", v, "--", "sh", "-c",
                 "trap 'exit 0' TERM; touch /shared/a; while :; do sleep 0.1; done", "---", busybox, "--app-name", "b", "-v", v, "--", "sh", "-c",
                 "trap 'exit 0' TERM; touch /shared/b; while :; do sleep 0.1; done");
-        awaitFiles(shared.resolve("a"), shared.resolve("b"));
+        PodCli.awaitFiles(shared.resolve("a"), shared.resolve("b"));
         for (String app : List.of("a", "b")) {
             Path unit = state.resolve("pods/run").resolve(status("orphans", "app." + app + ".unit"));
             long conmon = Long.parseLong(Files.readString(unit.resolve("conmon.pid")).strip());
@@ -272,14 +272,5 @@ class MultiAppPodTest {
             assertThat(r.stderr()).isEqualTo(errors[i]);
         }
         assertThat(podRecords()).isEmpty();
-    }
-
-    private static void awaitFiles(Path... files) throws InterruptedException {
-        for (Path f : files) {
-            for (int i = 0; i < 6000 && !Files.exists(f); i++) {
-                Thread.sleep(10);
-            }
-            assertThat(f).as("written by the app").exists();
-        }
     }
 }

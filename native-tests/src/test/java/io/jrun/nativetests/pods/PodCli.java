@@ -37,4 +37,14 @@ final class PodCli {
             return s.toList();
         }
     }
+
+    /** Waits for the apps to write {@code files} (at most a minute each), then asserts they are there. */
+    static void awaitFiles(Path... files) throws InterruptedException {
+        for (Path f : files) {
+            for (int i = 0; i < 6000 && !Files.exists(f); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(f).as("written by the app").exists();
+        }
+    }
 }

@@ -205,6 +205,32 @@ public record PodCgroup(Path dir, List<CgroupSettings.Setting> settings) {
         }
     }
 
+    /**
+     * Removes the cgroup and every cgroup below it, the deepest first, killing whatever runs in
+     * any of them (cgroup.kill reaches the whole subtree). Returns false if one could still not
+     * be removed after {@code waitMillis} each (jrun gc tries again).
+     */
+    public boolean removeTree(long waitMillis) throws IOException {
+        if (!exists()) {
+            return true;
+        }
+        if (CgroupFiles.keyed(dir.resolve("cgroup.events"), "populated").orElse(0) == 1) {
+            kill();
+        }
+        List<Path> children;
+        try (var entries = Files.list(dir)) {
+            children = entries.filter(Files::isDirectory).toList();
+        } catch (NoSuchFileException e) {
+            return true;
+        }
+        for (Path child : children) {
+            if (!new PodCgroup(child, List.of()).removeTree(waitMillis)) {
+                return false;
+            }
+        }
+        return remove(waitMillis);
+    }
+
     /** rmdir if nothing runs in it (a cgroup jrun did not record: another state directory's pod may own it). */
     public boolean removeIfEmpty() throws IOException {
         try {

@@ -25,6 +25,7 @@ import java.util.Optional;
  * pods/apps/UUID/pod.json        the pod: name, host name, apps and the unit each runs as ({@link AppPodRecord})
  * pods/apps/UUID/ns/{net,ipc,uts} the shared namespaces, bind-mounted nsfs files ({@link SharedNamespaces})
  * pods/apps/UUID/volumes/NAME   the pod's emptyDir volumes, directories or tmpfs ({@link PodVolumes})
+ * pods/apps/UUID/cgroup         the pod's cgroup, the parent of its apps' ({@link io.jrun.runtime.AppPodCgroup})
  * pods/apps/UUID/stopping        jrun stop asked it to end: no app restarts any more
  * pods/apps/names.lock           held while a name is claimed
  * </pre>
@@ -193,6 +194,7 @@ public final class AppPodStore {
             if (hasUnits(pod)) {
                 throw new IllegalStateException("pod " + pod.label() + " still has apps: remove them first");
             }
+            io.jrun.runtime.AppPodCgroup.remove(pod.dir()); // the pod's cgroup and whatever is left below it
             SharedNamespaces.release(pod.dir().resolve(NS));
             PodVolumes.release(pod.dir()); // a tmpfs unmounted before the directories go
             Trees.deleteRecursively(pod.dir());
@@ -212,6 +214,11 @@ public final class AppPodStore {
             }
             try (lock) {
                 if (!hasUnits(pod)) {
+                    try {
+                        io.jrun.runtime.AppPodCgroup.remove(pod.dir()); // its whole subtree
+                    } catch (IOException e) {
+                        continue; // processes that would not die: the next gc tries again
+                    }
                     SharedNamespaces.release(pod.dir().resolve(NS));
                     PodVolumes.release(pod.dir());
                     Trees.deleteRecursively(pod.dir());

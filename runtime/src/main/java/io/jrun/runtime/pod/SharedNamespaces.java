@@ -96,6 +96,7 @@ public final class SharedNamespaces {
             }
             Files.deleteIfExists(file);
         }
+        PodPause.stop(dir); // --share-pid's pid namespace and its pause process
         Files.deleteIfExists(dir);
     }
 }
