@@ -45,14 +45,27 @@ public final class Container implements AutoCloseable {
         this.exit = new Exit("jrun-wait-" + id.substring(0, 8), pod::waitForExit);
     }
 
-    static Container start(Pods pods, RunRequest request, Output output) throws JrunException {
+    static Container start(Pods pods, RunRequest request, Output output) throws JrunException, InterruptedException {
+        String[] created = new String[1];
+        JrunException failure;
         try {
-            return new Container(pods, pods.run(request, Engine.stdio(output)), request.name(), output);
+            return new Container(pods, pods.run(request, Engine.stdio(output), uuid -> created[0] = uuid), request.name(),
+                    output);
         } catch (LaunchException e) {
-            throw Engine.failed(e);
+            failure = Engine.failed(e);
         } catch (IOException e) {
-            throw Engine.failed(e);
+            failure = Engine.failed(e);
         }
+        // the engine keeps a pod that failed to launch, with exit.json saying why, for jrun status;
+        // the caller has no handle to remove it by, so it goes (the exception says why)
+        if (created[0] != null) {
+            try {
+                Engine.remove(pods, created[0]);
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        throw failure;
     }
 
     /**
@@ -215,10 +228,7 @@ public final class Container implements AutoCloseable {
         }
         stop();
         try {
-            PodStatus pod = pods.store().locate(id).orElse(null);
-            if (pod != null) {
-                pods.remove(pod, true);
-            }
+            Engine.remove(pods, id);
         } catch (IOException e) {
             throw Engine.failed(e);
         }

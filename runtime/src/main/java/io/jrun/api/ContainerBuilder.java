@@ -91,7 +91,7 @@ public final class ContainerBuilder extends AppSettings<ContainerBuilder> {
      *                       cannot be launched (its {@link JrunException#exitCode()} is docker's:
      *                       127 for a command not found, 126 for one that cannot be executed)
      */
-    public Container start() throws JrunException {
+    public Container start() throws JrunException, InterruptedException {
         String stored = jrun.ensureImage(image, pull);
         return jrun.started(Container.start(jrun.pods(), request(stored).name(name).hostname(hostname)
                 .network(network.engine()).build(), output));

@@ -65,6 +65,23 @@ final class Engine {
         }
     }
 
+    /**
+     * Removes the pod (one unit) {@code uuid}, once its app has ended, and whatever is left of
+     * it. A launch on another thread of this JVM spawns its app with a copy of every descriptor
+     * of the JVM, this pod's lock among them, which the app holds until it execs (they are all
+     * close-on-exec): the pod looks held meanwhile, so this waits for that copy to go.
+     */
+    static void remove(Pods pods, String uuid) throws IOException, InterruptedException {
+        java.util.Optional<PodStatus> pod = pods.store().locate(uuid);
+        while (pod.isPresent() && pod.get().exit() != null && pods.store().isHeld(pod.get())) {
+            Thread.sleep(10);
+            pod = pods.store().locate(uuid);
+        }
+        if (pod.isPresent()) {
+            pods.remove(pod.get(), true);
+        }
+    }
+
     static JrunException failed(LaunchException e) {
         return new JrunException(e.exitCode(), e.getMessage(), e);
     }

@@ -277,6 +277,11 @@ public final class Pod implements AutoCloseable {
         try {
             AppPodRecord record = appPods.find(id).orElse(null);
             if (record != null) {
+                for (AppPodRecord.App app : record.apps()) {
+                    if (app.unit() != null) {
+                        Engine.remove(pods, app.unit()); // as a container's, once no launch holds its lock
+                    }
+                }
                 appPods.remove(record, true);
             }
         } catch (IOException e) {
