@@ -25,24 +25,9 @@ import java.util.List;
  * }
  * }</pre>
  */
-public final class Container implements AutoCloseable {
-    /** How long {@link #stop()} and {@link #close()} wait after the StopSignal before SIGKILL (docker's 10 s). */
-    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-
-    private final Pods pods;
-    private final String id;
-    private final String name;
-    private final Output output;
-    private final Exit exit;
-    private volatile boolean closed;
-    private volatile Runnable whenClosed = () -> { };
-
+public final class Container extends Supervised {
     private Container(Pods pods, RunningPod pod, String name, Output output) {
-        this.pods = pods;
-        this.id = pod.uuid();
-        this.name = name;
-        this.output = output;
-        this.exit = new Exit("jrun-wait-" + id.substring(0, 8), pod::waitForExit);
+        super(pods, "container", pod.uuid(), name, output, pod::waitForExit);
     }
 
     static Container start(Pods pods, RunRequest request, Output output) throws JrunException, InterruptedException {
@@ -68,95 +53,17 @@ public final class Container implements AutoCloseable {
         throw failure;
     }
 
-    /**
-     * The pod's UUID, as {@code jrun list} shows it.
-     *
-     * <pre>{@code System.out.println(container.id());}</pre>
-     */
-    public String id() {
-        return id;
-    }
-
-    /**
-     * The name given to {@link ContainerBuilder#name(String)}, or null.
-     *
-     * <pre>{@code container.name()}</pre>
-     */
-    public String name() {
-        return name;
-    }
-
-    private String label() {
-        return "container " + (name != null ? name : id);
-    }
-
-    /**
-     * Whether the container's app still runs.
-     *
-     * <pre>{@code while (c.isRunning()) { ... }}</pre>
-     */
-    public boolean isRunning() {
-        return !exit.done();
-    }
-
-    /**
-     * Waits until the app has ended and returns its exit code (128 + N when signal N ended it).
-     *
-     * <pre>{@code int code = c.waitFor();}</pre>
-     *
-     * @throws JrunException when its exit cannot be recorded
-     */
-    public int waitFor() throws JrunException, InterruptedException {
-        return exit.await();
-    }
-
-    /**
-     * Waits at most {@code timeout} for the app to end; true if it has.
-     *
-     * <pre>{@code if (!c.waitFor(Duration.ofSeconds(5))) c.stop();}</pre>
-     */
-    public boolean waitFor(Duration timeout) throws JrunException, InterruptedException {
-        return exit.await(timeout);
-    }
-
-    /**
-     * The app's exit code once it has ended (as {@link Process#exitValue()}).
-     *
-     * <pre>{@code c.waitFor(); int code = c.exitCode();}</pre>
-     *
-     * @throws IllegalStateException while it runs
-     */
-    public int exitCode() throws JrunException {
-        return exit.code(label());
-    }
-
-    /**
-     * Stops the app with its image's StopSignal (SIGTERM unless the image says otherwise),
-     * then SIGKILL after {@link #STOP_TIMEOUT}; returns its exit code. An ended app is left as it is.
-     *
-     * <pre>{@code int code = c.stop();}</pre>
-     */
-    public int stop() throws JrunException, InterruptedException {
-        return stop(STOP_TIMEOUT);
-    }
-
-    /**
-     * As {@link #stop()}, with SIGKILL after {@code timeout} ({@link Duration#ZERO}: at once).
-     *
-     * <pre>{@code c.stop(Duration.ofSeconds(2));}</pre>
-     */
-    public int stop(Duration timeout) throws JrunException, InterruptedException {
-        if (!exit.done()) {
-            try {
-                PodStatus pod = pods.store().locate(id).orElse(null);
-                if (pod != null) {
-                    pods.stop(pod, timeout, timeout.isZero());
-                }
-            } catch (IOException e) {
-                throw Engine.failed(e);
-            }
+    @Override
+    void signalStop(Duration timeout) throws IOException {
+        PodStatus pod = pods.store().locate(id).orElse(null);
+        if (pod != null) {
+            pods.stop(pod, timeout, timeout.isZero());
         }
-        return exit.await();
+    }
+
+    @Override
+    void remove() throws IOException, InterruptedException {
+        Engine.remove(pods, id);
     }
 
     /**
@@ -204,40 +111,12 @@ public final class Container implements AutoCloseable {
     }
 
     private PodStatus pod() throws JrunException {
-        if (closed) {
-            throw new IllegalStateException(label() + " is closed (removed)");
-        }
+        checkOpen();
         try {
             return pods.store().locate(id).orElseThrow(() -> new JrunException(JrunException.JRUN_ERROR,
                     label() + " is gone from the state directory: something else removed it (jrun rm, gc)", null));
         } catch (IOException e) {
             throw Engine.failed(e);
         }
-    }
-
-    /**
-     * Stops the container as {@link #stop()} does if it runs, and removes it with its output
-     * and file system changes. Closing again does nothing.
-     *
-     * <pre>{@code try (Container c = ...start()) { ... } // removed here}</pre>
-     */
-    @Override
-    public void close() throws JrunException, InterruptedException {
-        if (closed) {
-            return;
-        }
-        stop();
-        try {
-            Engine.remove(pods, id);
-        } catch (IOException e) {
-            throw Engine.failed(e);
-        }
-        closed = true;
-        whenClosed.run();
-    }
-
-    /** What {@link Jrun} does once this is closed: forgets it. */
-    void whenClosed(Runnable action) {
-        whenClosed = action;
     }
 }

@@ -6,6 +6,7 @@ import io.jrun.runtime.PodRequest;
 import io.jrun.runtime.Pods;
 import io.jrun.runtime.RunningAppPod;
 import io.jrun.runtime.pod.AppPodRecord;
+import io.jrun.runtime.pod.PodExit;
 import io.jrun.runtime.pod.PodStatus;
 
 import java.io.IOException;
@@ -30,23 +31,12 @@ import java.util.OptionalInt;
  * }
  * }</pre>
  */
-public final class Pod implements AutoCloseable {
-    private final Pods pods;
+public final class Pod extends Supervised {
     private final AppPods appPods;
-    private final String id;
-    private final String name;
-    private final Output output;
-    private final Exit exit;
-    private volatile boolean closed;
-    private volatile Runnable whenClosed = () -> { };
 
     private Pod(Pods pods, AppPods appPods, RunningAppPod running, String name, Output output) {
-        this.pods = pods;
+        super(pods, "pod", running.uuid(), name, output, running::runToEnd);
         this.appPods = appPods;
-        this.id = running.uuid();
-        this.name = name;
-        this.output = output;
-        this.exit = new Exit("jrun-pod-" + id.substring(0, 8), running::runToEnd);
     }
 
     static Pod start(Pods pods, AppPods appPods, PodRequest request, Output output)
@@ -65,7 +55,9 @@ public final class Pod implements AutoCloseable {
             try {
                 pod.close();
             } catch (JrunException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+                if (suppressed != e) { // the launch's own failure, which close() throws again
+                    e.addSuppressed(suppressed);
+                }
             }
             throw e;
         }
@@ -74,8 +66,8 @@ public final class Pod implements AutoCloseable {
     /** Waits until each main app has been launched (or the pod has ended); a pod whose init app failed throws. */
     private void awaitStarted(List<AppRequest> mains) throws JrunException, InterruptedException {
         while (true) {
-            if (exit.done()) {
-                int code = exit.code(label()); // throws the launch's failure
+            if (!isRunning()) {
+                int code = exitCode(); // throws the launch's failure
                 AppPodRecord record = record();
                 for (AppPodRecord.App app : record.apps()) {
                     if (!app.init() && app.unit() == null) {
@@ -90,6 +82,9 @@ public final class Pod implements AutoCloseable {
             for (AppRequest main : mains) {
                 String unit = record.app(main.name()).unit();
                 PodStatus status = unit == null ? null : locate(unit);
+                if (status != null && status.exit() != null && PodExit.LAUNCH_FAILED.equals(status.exit().reason())) {
+                    waitFor(); // the pod stops its other apps and ends with this launch's failure, which this throws
+                }
                 all &= status != null && (status.process() != null || status.exit() != null);
             }
             if (all) {
@@ -126,9 +121,7 @@ public final class Pod implements AutoCloseable {
     }
 
     private AppPodRecord record() throws JrunException {
-        if (closed) {
-            throw new IllegalStateException(label() + " is closed (removed)");
-        }
+        checkOpen();
         try {
             return appPods.find(id).orElseThrow(() -> new JrunException(JrunException.JRUN_ERROR, label()
                     + " is gone from the state directory: something else removed it (jrun rm, gc)", null));
@@ -146,90 +139,9 @@ public final class Pod implements AutoCloseable {
         }
     }
 
-    private String label() {
-        return "pod " + name;
-    }
-
-    /**
-     * The pod's UUID, as {@code jrun list} shows it.
-     *
-     * <pre>{@code pod.id()}</pre>
-     */
-    public String id() {
-        return id;
-    }
-
-    /**
-     * The pod's name, as given to {@link Jrun#pod(String)}.
-     *
-     * <pre>{@code pod.name()}</pre>
-     */
-    public String name() {
-        return name;
-    }
-
-    /**
-     * Whether any app of the pod still runs (or will: a restart).
-     *
-     * <pre>{@code pod.isRunning()}</pre>
-     */
-    public boolean isRunning() {
-        return !exit.done();
-    }
-
-    /**
-     * Waits until the pod has ended and returns its exit code.
-     *
-     * <pre>{@code int code = pod.waitFor();}</pre>
-     */
-    public int waitFor() throws JrunException, InterruptedException {
-        return exit.await();
-    }
-
-    /**
-     * Waits at most {@code timeout} for the pod to end; true if it has.
-     *
-     * <pre>{@code if (!pod.waitFor(Duration.ofSeconds(5))) pod.stop();}</pre>
-     */
-    public boolean waitFor(Duration timeout) throws JrunException, InterruptedException {
-        return exit.await(timeout);
-    }
-
-    /**
-     * The pod's exit code once it has ended.
-     *
-     * <pre>{@code pod.waitFor(); pod.exitCode();}</pre>
-     *
-     * @throws IllegalStateException while it runs
-     */
-    public int exitCode() throws JrunException {
-        return exit.code(label());
-    }
-
-    /**
-     * Stops every app, the last started first, each with its image's StopSignal, SIGKILL
-     * after {@link Container#STOP_TIMEOUT}; returns the pod's exit code.
-     *
-     * <pre>{@code pod.stop();}</pre>
-     */
-    public int stop() throws JrunException, InterruptedException {
-        return stop(Container.STOP_TIMEOUT);
-    }
-
-    /**
-     * As {@link #stop()}, with SIGKILL after {@code timeout} ({@link Duration#ZERO}: at once).
-     *
-     * <pre>{@code pod.stop(Duration.ofSeconds(1));}</pre>
-     */
-    public int stop(Duration timeout) throws JrunException, InterruptedException {
-        if (!exit.done()) {
-            try {
-                appPods.stop(record(), OptionalInt.empty(), timeout, timeout.isZero());
-            } catch (IOException e) {
-                throw Engine.failed(e);
-            }
-        }
-        return exit.await();
+    @Override
+    void signalStop(Duration timeout) throws IOException, JrunException {
+        appPods.stop(record(), OptionalInt.empty(), timeout, timeout.isZero());
     }
 
     /**
@@ -262,36 +174,16 @@ public final class Pod implements AutoCloseable {
         return Engine.exec(pods, unit(app), List.of(command));
     }
 
-    /**
-     * Stops the pod as {@link #stop()} does if it runs, and removes it: its apps, their output,
-     * its namespaces. Closing again does nothing.
-     *
-     * <pre>{@code try (Pod pod = ...start()) { ... } // removed here}</pre>
-     */
     @Override
-    public void close() throws JrunException, InterruptedException {
-        if (closed) {
-            return;
-        }
-        stop();
-        try {
-            AppPodRecord record = appPods.find(id).orElse(null);
-            if (record != null) {
-                for (AppPodRecord.App app : record.apps()) {
-                    if (app.unit() != null) {
-                        Engine.remove(pods, app.unit()); // as a container's, once no launch holds its lock
-                    }
+    void remove() throws IOException, InterruptedException {
+        AppPodRecord record = appPods.find(id).orElse(null);
+        if (record != null) {
+            for (AppPodRecord.App app : record.apps()) {
+                if (app.unit() != null) {
+                    Engine.remove(pods, app.unit()); // as a container's, once no launch holds its lock
                 }
-                appPods.remove(record, true);
             }
-        } catch (IOException e) {
-            throw Engine.failed(e);
+            appPods.remove(record, true);
         }
-        closed = true;
-        whenClosed.run();
-    }
-
-    void whenClosed(Runnable action) {
-        whenClosed = action;
     }
 }

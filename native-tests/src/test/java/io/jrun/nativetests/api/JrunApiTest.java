@@ -213,6 +213,9 @@ class JrunApiTest {
                 .isInstanceOfSatisfying(JrunException.class, e -> assertThat(e.exitCode()).isEqualTo(7))
                 .hasMessage("an init app of pod api-failing exited with 7: its other apps were not started;"
                         + " init app setup wrote: no db");
+        assertThatThrownBy(() -> jrun.pod("api-missing").app(App.of("main", busybox).command("no-such-program")).start())
+                .isInstanceOfSatisfying(JrunException.class, e -> assertThat(e.exitCode()).isEqualTo(127))
+                .message().contains("no-such-program");
         assertNothingLeft();
     }
 
