@@ -9,6 +9,7 @@ import io.jrun.runtime.pod.AppPodRecord;
 import io.jrun.runtime.pod.PodExit;
 import io.jrun.runtime.pod.PodStatus;
 
+import io.jrun.runtime.launch.LaunchException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,8 @@ public final class Pod extends Supervised {
         RunningAppPod running;
         try {
             running = appPods.prepare(request, Engine.stdio(output), uuid -> { });
+        } catch (LaunchException e) { // the pod's cgroup or pause process could not be made
+            throw Engine.failed(e);
         } catch (IOException e) {
             throw Engine.failed(e);
         }
