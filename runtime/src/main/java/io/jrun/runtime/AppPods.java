@@ -71,13 +71,17 @@ public final class AppPods {
         List<AppPodRecord.App> apps = request.apps().stream()
                 .map(a -> new AppPodRecord.App(a.name(), a.init(), a.restart().toString(), null, 0)).toList();
         AppPodStore.Lease lease = store.create(new AppPodRecord(uuid, request.name(), hostname,
-                request.network().name().toLowerCase(java.util.Locale.ROOT), Instant.now(), apps, null));
+                request.network().label(), Instant.now(), apps, null));
         try {
             created.accept(uuid);
             PodVolumes.create(lease.record().dir(), request.volumes());
-            List<Namespace> shared = SharedNamespaces.create(lease.namespaces(), hostname, request.network() == Network.HOST);
+            List<Namespace> shared = SharedNamespaces.create(lease.namespaces(), hostname, request.network().isHost());
+            if (request.network().isCni()) {
+                io.jrun.runtime.net.PodNetwork.attach(lease.namespaces(), uuid, request.network()); // before any app runs
+            }
             return new Made(lease, shared);
         } catch (IOException | RuntimeException e) {
+            SharedNamespaces.release(lease.namespaces());
             lease.close();
             store.remove(lease.record());
             throw e;
@@ -170,6 +174,11 @@ public final class AppPods {
     /** The pod of several apps named by {@code nameOrUuid} (name, UUID, unique UUID prefix); empty if none. */
     public Optional<AppPodRecord> find(String nameOrUuid) throws IOException {
         return store.find(nameOrUuid);
+    }
+
+    /** The pod's CNI attachment while it has one; empty for none and host. */
+    public Optional<io.jrun.runtime.net.PodNetwork.Attached> network(AppPodRecord pod) throws IOException {
+        return io.jrun.runtime.net.PodNetwork.read(pod.dir().resolve(AppPodStore.NS));
     }
 
     /** Every pod of several apps, oldest first. */

@@ -94,6 +94,11 @@ public final class PodCollector {
             deleteOwned(dir); // a creation that died before its pod existed: not a pod to report
         }
         store.releaseStaleNames();
+        for (Path dir : entries(store.root().resolve(PodStore.NETNS))) {
+            if (!store.exists(dir.getFileName().toString())) {
+                SharedNamespaces.release(dir); // its pod went without it: a jrun killed in between
+            }
+        }
         return new Result(marked, removed);
     }
 
@@ -132,6 +137,7 @@ public final class PodCollector {
     /** Marks an owned pod as garbage and lets go of it. */
     private boolean mark(Owned owned) throws IOException {
         try (Fd lock = owned.lock) {
+            store.releaseNetwork(owned.dir.getFileName().toString());
             Files.writeString(owned.dir.resolve(MARKED), Instant.now().toString());
             return move(owned.dir, store.phaseDir(PodPhase.EXITED_GARBAGE));
         }
@@ -163,6 +169,7 @@ public final class PodCollector {
         }
         try (lock) {
             Path garbage = store.phaseDir(PodPhase.GARBAGE).resolve(dir.getFileName());
+            store.releaseNetwork(dir.getFileName().toString());
             if (!move(dir, store.phaseDir(PodPhase.GARBAGE))) {
                 return false;
             }
@@ -177,6 +184,7 @@ public final class PodCollector {
             return false;
         }
         try (lock) {
+            store.releaseNetwork(dir.getFileName().toString());
             delete(dir);
             return true;
         }
