@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,20 +88,7 @@ final class TestNetwork implements AutoCloseable {
 
     /** Runs jrun in the namespace to its end. */
     JrunCli.Result run(String... args) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("jrun-out", ".txt");
-        Path err = Files.createTempFile("jrun-err", ".txt");
-        try {
-            Process p = command(args).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError("jrun " + String.join(" ", args) + " did not finish in 5 minutes");
-            }
-            return new JrunCli.Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return JrunCli.runToEnd(command(args), args);
     }
 
     /** Runs jrun in the namespace and asserts that it succeeded. */
