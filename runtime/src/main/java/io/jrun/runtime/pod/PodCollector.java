@@ -94,7 +94,8 @@ public final class PodCollector {
             deleteOwned(dir); // a creation that died before its pod existed: not a pod to report
         }
         store.releaseStaleNames();
-        for (Path dir : entries(store.root().resolve(PodStore.NETNS))) {
+        Path netns = store.root().resolve(PodStore.NETNS); // made by the first pod on a CNI network
+        for (Path dir : Files.isDirectory(netns) ? entries(netns) : List.<Path>of()) {
             if (!store.exists(dir.getFileName().toString())) {
                 SharedNamespaces.release(dir); // its pod went without it: a jrun killed in between
             }
