@@ -3,7 +3,9 @@
 #  - Debian packages (apt-get install only for what is missing; apt-get update only then),
 #    the VM test group's among them: qemu-system-x86 boots the guest that
 #    native-tests/vm/build-guest.sh makes with mmdebstrap and mke2fs; linux-libc-dev's
-#    /usr/include/{x86_64-linux-gnu/asm,asm-generic}/unistd*.h check the syscall tables.
+#    /usr/include/{x86_64-linux-gnu/asm,asm-generic}/unistd*.h check the syscall tables;
+#    containernetworking-plugins (/usr/lib/cni) and iptables for --net=bridge, iproute2 for the
+#    network tests' own namespaces.
 #  - The arm64 busybox-static .deb for the multi-arch test image, cached in .build/debs/
 #    (downloaded with the ordinary apt client; dpkg's architecture list is left unchanged:
 #    arm64 is named on the apt command line only).
@@ -21,7 +23,7 @@ die() { echo "setup.sh: $*" >&2; exit 1; }
 # the test images need the static one from busybox-static.
 packages=(maven docker-registry skopeo buildah podman crun uidmap fuse-overlayfs jq apache2-utils
   busybox-static zstd gzip tar attr openssl curl tmux hyperfine runc conmon umoci
-  mmdebstrap qemu-system-x86 e2fsprogs xz-utils linux-libc-dev)
+  mmdebstrap qemu-system-x86 e2fsprogs xz-utils linux-libc-dev containernetworking-plugins iptables iproute2)
 case ${1:-} in
   --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
   '') ;;

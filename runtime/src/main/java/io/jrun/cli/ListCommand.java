@@ -52,7 +52,8 @@ final class ListCommand implements Callable<Integer> {
             return listApps(io.jrun.runtime.AppPods.of(Pods.open(root.dir)), output.kind() == Formats.Kind.json);
         }
         PodFilter filter = PodFilter.parse(filters);
-        List<PodStatus> pods = Pods.open(root.dir).list().stream().filter(filter::matches).toList();
+        Pods podsEngine = Pods.open(root.dir);
+        List<PodStatus> pods = podsEngine.list().stream().filter(filter::matches).toList();
         if (quiet) {
             pods.forEach(p -> System.out.println(p.uuid()));
             return 0;
@@ -71,7 +72,7 @@ final class ListCommand implements Callable<Integer> {
             System.out.print(lines);
             return 0;
         }
-        Table table = new Table("UUID", "NAME", "IMAGE", "STATE", "STARTED", "EXITED", "EXIT CODE", "PID");
+        Table table = new Table("UUID", "NAME", "IMAGE", "STATE", "STARTED", "EXITED", "EXIT CODE", "PID", "NETWORK");
         Instant now = Instant.now();
         for (PodStatus p : pods) {
             String image = p.manifest() == null ? "" : p.manifest().imageName();
@@ -83,10 +84,22 @@ final class ListCommand implements Callable<Integer> {
                     p.process() == null ? "" : Times.ago(p.process().started(), now),
                     p.exit() == null ? "" : Times.ago(p.exit().exited(), now),
                     p.exit() == null ? "" : p.exit().exitCodeKnown() ? String.valueOf(p.exit().exitCode()) : "unknown",
-                    p.process() == null || p.state() != PodState.RUNNING ? "" : String.valueOf(p.process().pid()));
+                    p.process() == null || p.state() != PodState.RUNNING ? "" : String.valueOf(p.process().pid()),
+                    networkColumn(p, podsEngine.network(p)));
         }
         table.print(System.out);
         return 0;
+    }
+
+    /** The pod's network, with its address and published ports while it is attached to a CNI network. */
+    static String networkColumn(PodStatus p, java.util.Optional<io.jrun.runtime.net.PodNetwork.Attached> attached) {
+        String name = p.manifest() == null ? "" : p.manifest().network();
+        if (attached.isEmpty()) {
+            return name;
+        }
+        var n = attached.get();
+        return name + (n.ip() == null ? "" : " " + n.ip())
+                + (n.ports().isEmpty() ? "" : " " + String.join(",", n.ports().stream().map(Object::toString).toList()));
     }
 
     /** {@code --apps}: each pod of several apps, one row per app, in the pod's order. */

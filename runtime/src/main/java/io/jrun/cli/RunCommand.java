@@ -56,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
     private List<String> tmpfs = new ArrayList<>();
     private boolean readOnly;
     private String network = "none";
+    private List<String> publish = new ArrayList<>();
+    private Path cniConfigDir;
+    private Path cniPluginDir;
     private boolean interactive;
     private boolean tty;
     private List<String> securityOpts = new ArrayList<>();
@@ -104,8 +107,17 @@ final class RunCommand implements Callable<Integer> {
                 .description("Mount a tmpfs (repeatable).").build());
         spec.addOption(Specs.flag(v -> readOnly = v, () -> readOnly, "--read-only")
                 .description("Mount the root read-only (with tmpfs on /run, /tmp and /var/tmp).").build());
-        spec.addOption(Specs.option(String.class, "none|host", v -> network = v, () -> network, "--net", "--network")
-                .defaultValue("none").description("The network: none (only loopback, the default) or host.").build());
+        spec.addOption(Specs.option(String.class, "none|host|bridge|NAME", v -> network = v, () -> network, "--net", "--network")
+                .defaultValue("none").description("The network: none (only loopback, the default), host,"
+                        + " bridge (jrun's bridge network, 10.87.0.0/16) or the name of a CNI network.").build());
+        spec.addOption(Specs.repeatable("[HOST_IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp]", v -> publish = v, () -> publish,
+                        "-p", "--publish")
+                .description("Publish a container port on a host port (repeatable); needs --net=bridge or a CNI network.")
+                .build());
+        spec.addOption(Specs.option(Path.class, "DIR", v -> cniConfigDir = v, () -> cniConfigDir, "--cni-config-dir")
+                .description("Where the CNI network configuration lists are (default: /etc/cni/net.d).").build());
+        spec.addOption(Specs.option(Path.class, "DIR", v -> cniPluginDir = v, () -> cniPluginDir, "--cni-plugin-dir")
+                .description("Where the CNI plugins are (default: /usr/lib/cni).").build());
         spec.addOption(Specs.flag(v -> interactive = v, () -> interactive, "-i", "--interactive")
                 .description("Keep stdin open for the app (default: /dev/null).").build());
         spec.addOption(Specs.flag(v -> tty = v, () -> tty, "-t", "--tty")
@@ -275,14 +287,14 @@ final class RunCommand implements Callable<Integer> {
         for (int i = 0; i < parts.size(); i++) {
             apps.add(AppOptions.parse(parts.get(i), i == 0 ? image : null, template));
         }
-        PodRequest.Builder pod = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
+        PodRequest.Builder pod = PodRequest.builder().name(name).hostname(hostname).network(network())
                 .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent).sharePid(sharePid);
         for (AppRequest app : apps) {
             pod.app(app);
         }
         PodRequest checked = pod.build(); // every app checked before anything is fetched or made
         Pods pods = Pods.open(root.dir);
-        PodRequest.Builder fetched = PodRequest.builder().name(name).hostname(hostname).network(Network.parse(network))
+        PodRequest.Builder fetched = PodRequest.builder().name(name).hostname(hostname).network(network())
                 .removeOnExit(remove).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent).sharePid(sharePid);
         for (AppRequest app : checked.apps()) {
             String stored = ensureImage(pods.images(), pullPolicy, app.process().image());
@@ -318,6 +330,15 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** --net with -p and the CNI directories, checked. */
+    private Network network() {
+        List<io.jrun.runtime.net.PortMapping> ports = new ArrayList<>();
+        for (String p : publish) {
+            ports.add(io.jrun.runtime.net.PortMapping.parse(p));
+        }
+        return Network.parse(network, cniConfigDir, cniPluginDir, ports);
     }
 
     /** The request the options make, every one checked; nothing is created. */
@@ -360,7 +381,7 @@ final class RunCommand implements Callable<Integer> {
             deviceMappings.add(DeviceMapping.parse(d)); // reads the host's node: one that is not a device fails here
         }
         return RunRequest.builder(image).command(args).entrypoint(entrypoint).env(environment).workingDir(workingDir)
-                .user(user).name(name).hostname(hostname).mounts(mounts, mountArgs).network(Network.parse(network))
+                .user(user).name(name).hostname(hostname).mounts(mounts, mountArgs).network(network())
                 .readOnly(readOnly).terminal(tty).interactive(interactive).removeOnExit(remove).seccomp(opts.seccomp())
                 .security(security).limits(cgroupOptions.limits()).cgroupParent(cgroupOptions.cgroupParent)
                 .listenFds(systemd.listenFds()).devices(deviceMappings).build();

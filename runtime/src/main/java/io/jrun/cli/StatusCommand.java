@@ -83,10 +83,26 @@ final class StatusCommand implements Callable<Integer> {
                 b.append("reason=abandoned (its supervisor, jrun or conmon, ended without recording an exit, and the app has ended too: the exit code is unknown)\n");
             }
         }
+        if (p.manifest() != null) {
+            b.append("network=").append(p.manifest().network()).append('\n');
+        }
+        appendNetwork(b, pods.network(p));
         b.append("cgroup=").append(cgroup.map(Object::toString).orElse("none")).append('\n');
         usage.ifPresent(u -> appendUsage(b, u));
         System.out.print(b);
         return 0;
+    }
+
+    /** ip= and ports= of a pod attached to a CNI network (podman's notation for ports). */
+    private static void appendNetwork(StringBuilder b, java.util.Optional<io.jrun.runtime.net.PodNetwork.Attached> network) {
+        network.ifPresent(n -> {
+            if (n.ip() != null) {
+                b.append("ip=").append(n.ip()).append('\n');
+            }
+            if (!n.ports().isEmpty()) {
+                b.append("ports=").append(String.join(",", n.ports().stream().map(Object::toString).toList())).append('\n');
+            }
+        });
     }
 
     /**
@@ -134,6 +150,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         b.append("hostname=").append(pod.hostname()).append('\n');
         b.append("network=").append(pod.network()).append('\n');
+        appendNetwork(b, appPods.network(pod));
         b.append("state=").append(phase).append('\n');
         b.append("apps=").append(String.join(",", apps.stream().map(a -> a.app().name()).toList())).append('\n');
         b.append("cgroup=").append(appPods.cgroup(pod).map(Object::toString).orElse("none")).append('\n');

@@ -76,18 +76,26 @@ public final class AppPods {
         List<AppPodRecord.App> apps = request.apps().stream()
                 .map(a -> new AppPodRecord.App(a.name(), a.init(), a.restart().toString(), null, 0)).toList();
         AppPodStore.Lease lease = store.create(new AppPodRecord(uuid, request.name(), hostname,
-                request.network().name().toLowerCase(java.util.Locale.ROOT), Instant.now(), apps, null));
+                request.network().label(), Instant.now(), apps, null));
         try {
             created.accept(uuid);
             Optional<PodCgroup> cgroup = AppPodCgroup.create(lease.record().dir(), uuid, request);
             PodVolumes.create(lease.record().dir(), request.volumes());
             List<Namespace> shared = new ArrayList<>(SharedNamespaces.create(lease.namespaces(), hostname,
-                    request.network() == Network.HOST));
+                    request.network().isHost()));
+            if (request.network().isCni()) {
+                io.jrun.runtime.net.PodNetwork.attach(lease.namespaces(), uuid, request.network()); // before any app runs
+            }
             if (catatonit != null) {
                 shared.add(PodPause.start(lease.namespaces(), catatonit, cgroup.map(PodCgroup::dir)));
             }
             return new Made(lease, List.copyOf(shared));
         } catch (LaunchException | IOException | RuntimeException e) {
+            try {
+                SharedNamespaces.release(lease.namespaces()); // CNI DEL, the pause, the nsfs files
+            } catch (IOException | RuntimeException released) {
+                e.addSuppressed(released);
+            }
             lease.close();
             store.remove(lease.record()); // its cgroup and namespaces too
             throw e;
@@ -183,6 +191,11 @@ public final class AppPods {
     /** The pod of several apps named by {@code nameOrUuid} (name, UUID, unique UUID prefix); empty if none. */
     public Optional<AppPodRecord> find(String nameOrUuid) throws IOException {
         return store.find(nameOrUuid);
+    }
+
+    /** The pod's CNI attachment while it has one; empty for none and host. */
+    public Optional<io.jrun.runtime.net.PodNetwork.Attached> network(AppPodRecord pod) throws IOException {
+        return io.jrun.runtime.net.PodNetwork.read(pod.dir().resolve(AppPodStore.NS));
     }
 
     /** Every pod of several apps, oldest first. */

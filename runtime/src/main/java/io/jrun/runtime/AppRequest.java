@@ -39,7 +39,7 @@ public record AppRequest(String name, boolean init, RestartPolicy restart, RunRe
         }
         if (process.name() != null || process.hostname() != null || process.removeOnExit() || process.terminal()
                 || process.interactive() || process.cgroupParent() != null
-                || process.network() != io.jrun.runtime.prepare.Network.NONE || !process.joinNamespaces().isEmpty()) {
+                || !process.network().equals(io.jrun.runtime.prepare.Network.NONE) || !process.joinNamespaces().isEmpty()) {
             throw new IllegalArgumentException("app " + name + " sets a pod's option (name, hostname, network,"
                     + " cgroup parent, --rm, -t, -i): give it to the pod, before the first image");
         }

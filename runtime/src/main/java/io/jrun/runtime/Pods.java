@@ -30,6 +30,9 @@ import io.jrun.runtime.pod.PodSignals;
 import io.jrun.runtime.pod.PodState;
 import io.jrun.runtime.pod.PodStatus;
 import io.jrun.runtime.pod.PodStore;
+import io.jrun.runtime.pod.SharedNamespaces;
+import io.jrun.runtime.net.PodNetwork;
+import io.jrun.runtime.spec.Namespace;
 import io.jrun.runtime.prepare.EffectiveConfig;
 import io.jrun.runtime.prepare.Network;
 import io.jrun.runtime.prepare.RunRequest;
@@ -178,8 +181,16 @@ public final class Pods {
         Spec spec;
         PodManifest manifest;
         try {
-            // shared store lock: an image gc now waits until pod.json pins the image
             created.accept(uuid);
+            if (request.network().isCni() && request.joinNamespaces().stream().noneMatch(n -> n.type().equals(Namespace.NETWORK))) {
+                // the pod's own network namespace, attached before its app runs; the app joins it by path
+                Path nsDir = store.networkDir(uuid);
+                List<Namespace> join = new ArrayList<>(request.joinNamespaces());
+                join.add(SharedNamespaces.createNetwork(nsDir));
+                PodNetwork.attach(nsDir, uuid, request.network());
+                request = request.toBuilder().joinNamespaces(join).build();
+            }
+            // shared store lock: an image gc now waits until pod.json pins the image
             try (StoreLock.Held held = images.store().shared()) {
                 ImageDetails image = images.inspect(request.image());
                 EffectiveConfig config = EffectiveConfig.of(image.parsedConfig(), request, hostname);
@@ -189,13 +200,13 @@ public final class Pods {
                 SecurityOptions security = request.security();
                 manifest = new PodManifest(uuid, request.name(), image.record().name(), image.record().id().toString(),
                         Instant.now(), config.argv(), config.env(), config.workingDir(), config.user(), hostname,
-                        request.network().name().toLowerCase(java.util.Locale.ROOT), request.readOnly(),
+                        request.network().label(), request.readOnly(),
                         request.volumeArgs(), config.stopSignal(), request.removeOnExit(), podSecurity(security, spec));
                 lease.prepare(manifest);
                 lease.writeConfig(SpecJson.write(spec));
             }
         } catch (IOException | RuntimeException e) {
-            lease.remove();
+            lease.remove(); // the network namespace with it, detached first
             lease.close();
             throw e;
         }
@@ -436,6 +447,14 @@ public final class Pods {
         return cgroup.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(cgroup.get().usage());
     }
 
+    /**
+     * The pod's CNI attachment while it has one (from the app's start until its exit): the
+     * network, the pod's addresses and published ports; empty for none and host.
+     */
+    public java.util.Optional<PodNetwork.Attached> network(PodStatus pod) throws IOException {
+        return PodNetwork.read(store.networkDir(pod.uuid()));
+    }
+
     /** rkt's two-pass gc: see {@link PodCollector}; abandoned apps get {@link PodCollector#STOP_TIMEOUT}. */
     public PodCollector.Result gc(java.time.Duration gracePeriod, boolean markOnly) throws IOException {
         return gc(gracePeriod, PodCollector.STOP_TIMEOUT, markOnly);
@@ -503,7 +522,7 @@ public final class Pods {
 
     /** docker's: the first 12 hex digits of the ID; with the host's network, the host's name. */
     static String defaultHostname(Network network, String uuid) {
-        if (network == Network.HOST) {
+        if (network.isHost()) {
             try {
                 return Namespaces.hostname();
             } catch (ErrnoException e) {

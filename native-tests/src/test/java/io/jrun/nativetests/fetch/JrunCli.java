@@ -62,10 +62,15 @@ public record JrunCli(Path stateDir, Map<String, String> env) {
     }
 
     public Result run(String... args) throws IOException, InterruptedException {
+        return runToEnd(command(args), args);
+    }
+
+    /** Runs {@code command} (jrun's, as {@link #command} makes it, perhaps wrapped) to its end, stdin closed. */
+    public static Result runToEnd(ProcessBuilder command, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("jrun-out", ".txt");
         Path err = Files.createTempFile("jrun-err", ".txt");
         try {
-            Process p = command(args).redirectOutput(out.toFile()).redirectError(err.toFile())
+            Process p = command.redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly().waitFor();

@@ -31,7 +31,9 @@ import java.util.Optional;
  * </pre>
  */
 public final class AppPodStore {
-    static final String POD_JSON = "pod.json", NS = "ns", STOPPING = "stopping";
+    static final String POD_JSON = "pod.json", STOPPING = "stopping";
+    /** The pod's shared namespaces' directory ({@link SharedNamespaces}), with its CNI attachment record. */
+    public static final String NS = "ns";
     private final PodStore units;
     private final Path root;
 

@@ -94,6 +94,12 @@ public final class PodCollector {
             deleteOwned(dir); // a creation that died before its pod existed: not a pod to report
         }
         store.releaseStaleNames();
+        Path netns = store.root().resolve(PodStore.NETNS); // made by the first pod on a CNI network
+        for (Path dir : Files.isDirectory(netns) ? entries(netns) : List.<Path>of()) {
+            if (!store.exists(dir.getFileName().toString())) {
+                SharedNamespaces.release(dir); // its pod went without it: a jrun killed in between
+            }
+        }
         return new Result(marked, removed);
     }
 
@@ -132,6 +138,7 @@ public final class PodCollector {
     /** Marks an owned pod as garbage and lets go of it. */
     private boolean mark(Owned owned) throws IOException {
         try (Fd lock = owned.lock) {
+            store.releaseNetwork(owned.dir.getFileName().toString());
             Files.writeString(owned.dir.resolve(MARKED), Instant.now().toString());
             return move(owned.dir, store.phaseDir(PodPhase.EXITED_GARBAGE));
         }
@@ -163,6 +170,7 @@ public final class PodCollector {
         }
         try (lock) {
             Path garbage = store.phaseDir(PodPhase.GARBAGE).resolve(dir.getFileName());
+            store.releaseNetwork(dir.getFileName().toString());
             if (!move(dir, store.phaseDir(PodPhase.GARBAGE))) {
                 return false;
             }
@@ -177,6 +185,7 @@ public final class PodCollector {
             return false;
         }
         try (lock) {
+            store.releaseNetwork(dir.getFileName().toString());
             delete(dir);
             return true;
         }

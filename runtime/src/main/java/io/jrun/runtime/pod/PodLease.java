@@ -88,6 +88,7 @@ public final class PodLease implements AutoCloseable {
      * to run as well, as an exited pod that says why; its writable layers are dropped.
      */
     public void exited(PodExit exit) throws IOException {
+        store.releaseNetwork(uuid); // the app has ended: its address goes back to the network at once
         write("exit.json", PodJson.exit(exit));
         if (exit.reason().equals(PodExit.LAUNCH_FAILED)) {
             // the app never ran: nothing of it is worth keeping
@@ -103,6 +104,7 @@ public final class PodLease implements AutoCloseable {
 
     /** Deletes the pod (--rm): renamed into garbage first, so a half-deleted pod is never seen as one. */
     public void remove() throws IOException {
+        store.releaseNetwork(uuid);
         Path garbage = store.phaseDir(PodPhase.GARBAGE).resolve(uuid);
         PodStore.moveAtomically(dir, garbage);
         dir = garbage;

@@ -64,6 +64,22 @@ public final class PodStore implements ImageUsage {
         return root;
     }
 
+    /** Where the one-app pods on a CNI network keep their network namespaces, by UUID: a path that does not move with the pod's phase. */
+    static final String NETNS = "netns";
+
+    /**
+     * The directory of a one-app pod's own network namespace ({@code net}, an nsfs bind mount)
+     * and its CNI attachment record, made when the pod is on a CNI network.
+     */
+    public Path networkDir(String uuid) {
+        return root.resolve(NETNS).resolve(uuid);
+    }
+
+    /** CNI DEL for the pod's network namespace, if it has one, and the namespace unmounted: see SharedNamespaces#release. */
+    public void releaseNetwork(String uuid) throws IOException {
+        SharedNamespaces.release(networkDir(uuid));
+    }
+
     /** Checks a --name as docker does: letters, digits, '_', '.', '-', not starting with a symbol. */
     public static String checkName(String name) {
         if (!NAME.matcher(name).matches()) {
@@ -171,6 +187,7 @@ public final class PodStore implements ImageUsage {
             if (!Files.exists(pod.dir().resolve("exit.json")) && appAlive(pod.process())) {
                 throw new IllegalStateException(abandonedAndRunning(pod)); // jrun stop or rm --force ends it first
             }
+            releaseNetwork(pod.uuid());
             Path garbage = phaseDir(PodPhase.GARBAGE).resolve(pod.uuid());
             moveAtomically(pod.dir(), garbage);
             if (pod.name() != null) {

@@ -35,25 +35,42 @@ public final class SharedNamespaces {
      * failure nothing stays mounted.
      */
     public static List<Namespace> create(Path dir, String hostname, boolean hostNetwork) throws IOException {
+        return create(dir, hostname, hostNetwork, false);
+    }
+
+    /**
+     * Makes only a network namespace under {@code dir} (created here), with loopback up: a
+     * one-app pod's on a CNI network, which the network is attached to before the app runs.
+     * Returns its {@code linux.namespaces} entry. On failure nothing stays mounted.
+     */
+    public static Namespace createNetwork(Path dir) throws IOException {
+        return create(dir, null, false, true).getFirst();
+    }
+
+    private static List<Namespace> create(Path dir, String hostname, boolean hostNetwork, boolean networkOnly)
+            throws IOException {
         Files.createDirectories(dir);
         List<Namespace> made = new ArrayList<>();
         for (String[] f : FILES) {
-            if (!(hostNetwork && f[1].equals(Namespace.NETWORK))) {
+            if (included(f[1], hostNetwork, networkOnly)) {
                 Files.createFile(dir.resolve(f[0]));
                 made.add(new Namespace(f[1], dir.resolve(f[0]).toString()));
             }
         }
-        int flags = Namespaces.CLONE_NEWIPC | Namespaces.CLONE_NEWUTS | (hostNetwork ? 0 : Namespaces.CLONE_NEWNET);
+        int flags = (networkOnly ? 0 : Namespaces.CLONE_NEWIPC | Namespaces.CLONE_NEWUTS)
+                | (hostNetwork ? 0 : Namespaces.CLONE_NEWNET);
         IOException[] failure = new IOException[1];
         Thread holder = Thread.ofPlatform().name("jrun-pod-namespaces").unstarted(() -> {
             try {
                 Namespaces.unshare(flags);
-                Namespaces.sethostname(hostname);
+                if (!networkOnly) {
+                    Namespaces.sethostname(hostname);
+                }
                 if (!hostNetwork) {
                     NetworkLinks.up("lo");
                 }
                 for (String[] f : FILES) {
-                    if (!(hostNetwork && f[1].equals(Namespace.NETWORK))) {
+                    if (included(f[1], hostNetwork, networkOnly)) {
                         Mounts.mount("/proc/thread-self/ns/" + f[0], dir.resolve(f[0]).toString(), null, Mounts.MS_BIND, null);
                     }
                 }
@@ -76,15 +93,21 @@ public final class SharedNamespaces {
         return made;
     }
 
+    private static boolean included(String type, boolean hostNetwork, boolean networkOnly) {
+        return type.equals(Namespace.NETWORK) ? !hostNetwork : !networkOnly;
+    }
+
     /**
-     * Unmounts the namespace files under {@code dir} and deletes them and the directory; the
-     * kernel frees a namespace once no app is in it either. Safe to call again, and on a
-     * directory that was never made whole.
+     * Detaches the network namespace from its CNI network, if it is attached (CNI DEL, see
+     * PodNetwork), then unmounts the namespace files under {@code dir} and deletes them and the
+     * directory; the kernel frees a namespace once no app is in it either. Safe to call again,
+     * and on a directory that was never made whole.
      */
     public static void release(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
+        io.jrun.runtime.net.PodNetwork.detach(dir);
         for (String[] f : FILES) {
             Path file = dir.resolve(f[0]);
             try {

@@ -18,6 +18,8 @@ import io.jrun.runtime.devices.DeviceMapping;
 import io.jrun.runtime.spec.Linux;
 import io.jrun.runtime.spec.Mount;
 import io.jrun.runtime.spec.Namespace;
+import io.jrun.runtime.net.PodNetwork;
+import io.jrun.runtime.net.ResolvConf;
 import io.jrun.runtime.spec.Process;
 import io.jrun.runtime.spec.Resources;
 import io.jrun.runtime.spec.Root;
@@ -122,7 +124,7 @@ public final class SpecPreparer {
             spec.mount(m);
         }
 
-        Linux.Builder linux = defaultLinux(in.cgroup2(), request.network() == Network.HOST, request.joinNamespaces())
+        Linux.Builder linux = defaultLinux(in.cgroup2(), request.network().isHost(), request.joinNamespaces())
                 .maskedPaths(hardening.maskedPaths())
                 .readonlyPaths(hardening.readOnlyPaths())
                 .cgroupsPath(request.cgroupParent() == null ? "pod-" + in.uuid()
@@ -225,11 +227,14 @@ public final class SpecPreparer {
         Path etc = in.podDir().resolve(ETC_DIR);
         Files.createDirectories(etc);
         write(etc.resolve("hostname"), in.hostname() + "\n");
-        write(etc.resolve("hosts"), "127.0.0.1\tlocalhost " + in.hostname() + "\n"
-                + "::1\tlocalhost ip6-localhost ip6-loopback\n");
+        java.util.Optional<PodNetwork.Attached> attached = attachment(request);
+        String ip = attached.map(PodNetwork.Attached::ip).orElse(null);
+        write(etc.resolve("hosts"), "127.0.0.1\tlocalhost" + (ip == null ? " " + in.hostname() : "") + "\n"
+                + "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                + (ip == null ? "" : ip + "\t" + in.hostname() + "\n"));
         mounts.add(new Mount("/etc/hostname", "bind", ETC_DIR + "/hostname", List.of("rbind", "rprivate")));
         mounts.add(new Mount("/etc/hosts", "bind", ETC_DIR + "/hosts", List.of("rbind", "rprivate")));
-        String resolvConf = hostResolvConf();
+        String resolvConf = attached.isPresent() ? ResolvConf.forPod(attached.get(), hostResolvConf()) : hostResolvConf();
         if (resolvConf != null) {
             write(etc.resolve("resolv.conf"), resolvConf);
             mounts.add(new Mount("/etc/resolv.conf", "bind", ETC_DIR + "/resolv.conf", List.of("rbind", "rprivate")));
@@ -271,6 +276,22 @@ public final class SpecPreparer {
 
     private static void write(Path file, String content) throws IOException {
         Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The CNI attachment of the network namespace the app joins (a pod's on a CNI network),
+     * recorded beside the namespace's file; empty for none and host.
+     */
+    private static java.util.Optional<PodNetwork.Attached> attachment(RunRequest request) throws IOException {
+        if (!request.network().isCni()) {
+            return java.util.Optional.empty();
+        }
+        for (Namespace n : request.joinNamespaces()) {
+            if (n.type().equals(Namespace.NETWORK) && n.path() != null) {
+                return PodNetwork.read(Path.of(n.path()).getParent());
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The host's /etc/resolv.conf for the container (the image's stays if the host has none). */
