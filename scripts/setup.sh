@@ -23,7 +23,8 @@ die() { echo "setup.sh: $*" >&2; exit 1; }
 # the test images need the static one from busybox-static.
 packages=(maven docker-registry skopeo buildah podman crun uidmap fuse-overlayfs jq apache2-utils
   busybox-static zstd gzip tar attr openssl curl tmux hyperfine runc conmon umoci
-  mmdebstrap qemu-system-x86 e2fsprogs xz-utils linux-libc-dev containernetworking-plugins iptables iproute2)
+  mmdebstrap qemu-system-x86 e2fsprogs xz-utils linux-libc-dev containernetworking-plugins iptables iproute2
+  catatonit)
 case ${1:-} in
   --list) printf '%s\n' "${packages[@]}"; exit 0 ;;
   '') ;;
