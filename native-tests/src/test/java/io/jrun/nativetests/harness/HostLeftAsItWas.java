@@ -39,13 +39,24 @@ public final class HostLeftAsItWas implements BeforeAllCallback, BeforeEachCallb
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         context.getStore(NS).put("mounts", Files.readString(Path.of("/proc/self/mountinfo")));
+        context.getStore(NS).put("links", links());
     }
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         String before = context.getStore(NS).get("mounts", String.class);
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).as("the host's mount table").isEqualTo(before);
+        // Network tests work in namespaces they made: a link here (a CNI bridge or veth) means a
+        // test reached the machine's own network namespace, which the brief forbids.
+        assertThat(links()).as("the network interfaces of the machine's own network namespace")
+                .isEqualTo(context.getStore(NS).get("links", List.class));
         assertNoProcessLeft(LOOKS);
+    }
+
+    private static List<String> links() throws IOException {
+        try (var s = Files.list(Path.of("/sys/class/net"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     /**

@@ -454,7 +454,9 @@ class RunTest {
                 {"-v", "relative:/x", busybox},
                 {"-v", "/tmp:/proc/x", busybox},
                 {"--tmpfs", "/t:bogus", busybox},
-                {"--net=bridge", busybox},
+                {"--net=slirp4netns", busybox}, // not --net=bridge: valid now, it would attach to the machine's own network
+                {"--net=no/such", busybox},
+                {"-p", "18080:80", busybox}, // ports need a CNI network
                 {"--name", "-bad", busybox},
                 {"-w", "relative", busybox},
                 {"--pull=never", "oci:/no/such/layout:latest"},
