@@ -40,13 +40,7 @@ class MultiAppPodTest {
 
     @AfterEach
     void nothingLeft() throws Exception {
-        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
-        assertThat(gc.exitCode()).as(gc.toString()).isZero();
-        for (String phase : List.of("tmp", "prepare", "run", "exited-garbage", "garbage", "names")) {
-            assertThat(PodCli.entries(state.resolve("pods").resolve(phase))).as("pods/" + phase + " after gc").isEmpty();
-        }
-        assertThat(podRecords()).as("pods of several apps after gc").isEmpty();
-        assertThat(nsMounts()).as("the pods' nsfs files are unmounted").isEmpty();
+        PodCli.gcLeavesNoPods(jrun, state);
     }
 
     private static List<Path> podRecords() throws Exception {

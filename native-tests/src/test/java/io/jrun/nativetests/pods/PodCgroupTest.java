@@ -59,10 +59,7 @@ class PodCgroupTest {
 
     @AfterEach
     void nothingLeft() throws Exception {
-        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
-        assertThat(gc.exitCode()).as(gc.toString()).isZero();
-        assertThat(PodCli.entries(state.resolve("pods/apps")).stream().filter(Files::isDirectory).toList())
-                .as("pods of several apps after gc").isEmpty();
+        PodCli.gcLeavesNoPods(jrun, state);
         if (Files.isDirectory(parent)) {
             assertThat(children(parent)).as("cgroups left in " + parent).isEmpty();
             Files.delete(parent);

@@ -47,4 +47,22 @@ final class PodCli {
             assertThat(f).as("written by the app").exists();
         }
     }
+
+    /**
+     * After a test: {@code jrun gc --grace-period 0} succeeds and leaves no pod in any phase, no
+     * pod of several apps, and nothing mounted under the state directory's pods (nsfs files,
+     * volumes).
+     */
+    static void gcLeavesNoPods(JrunCli jrun, Path state) throws Exception {
+        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+        for (String phase : List.of("tmp", "prepare", "run", "exited-garbage", "garbage", "names")) {
+            assertThat(entries(state.resolve("pods").resolve(phase))).as("pods/" + phase + " after gc").isEmpty();
+        }
+        assertThat(entries(state.resolve("pods/apps")).stream().filter(Files::isDirectory).toList())
+                .as("pods of several apps after gc").isEmpty();
+        String pods = state.resolve("pods").toString() + "/";
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(pods)).toList())
+                .as("mounts left under " + pods).isEmpty();
+    }
 }

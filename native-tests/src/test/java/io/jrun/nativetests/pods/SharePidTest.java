@@ -36,13 +36,7 @@ class SharePidTest {
 
     @AfterEach
     void nothingLeft() throws Exception {
-        JrunCli.Result gc = jrun.run("gc", "--grace-period", "0");
-        assertThat(gc.exitCode()).as(gc.toString()).isZero();
-        assertThat(PodCli.entries(state.resolve("pods/apps")).stream().filter(Files::isDirectory).toList())
-                .as("pods of several apps after gc").isEmpty();
-        String apps = state.resolve("pods/apps").toString();
-        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(apps)).toList())
-                .as("the pods' nsfs files are unmounted").isEmpty();
+        PodCli.gcLeavesNoPods(jrun, state);
     }
 
     @Test
